@@ -1,0 +1,117 @@
+"""The table of Go packages csp provides: each member's Go type (for the
+checker) and its implementation (for the VM).
+
+Invariants:
+- One ``Package`` per import path, built by the package's own module
+  (``stdlib/fmt.py`` builds ``fmt``) and registered in ``PACKAGES`` when
+  ``stdlib.load_all()`` runs; nothing else mutates a Package.
+- A ``NativeFunc`` implementation receives the ``NativeContext`` of the
+  calling goroutine and the argument values already converted to the
+  parameter types (variadic arguments arrive packed in one slice value,
+  as Go passes them).  It returns None for no result, the value for one
+  result, and a Python tuple for several.  It signals a Go panic by
+  raising ``runtime.errors.GoPanic``.
+- Values follow the runtime value representation (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, Protocol, Union
+
+from lang import types as T
+
+
+class NativeContext(Protocol):
+    """What a native function may ask of the goroutine that calls it."""
+
+    def write_stdout(self, data: str) -> None:
+        """Write program output (Go's os.Stdout)."""
+
+    def write_stderr(self, data: str) -> None:
+        """Write to Go's os.Stderr."""
+
+    def call(self, fn: Any, args: list[Any]) -> list[Any]:
+        """Call a Go function value (closure, bound method) synchronously
+        and return its results.  Used by sort.Slice's less function and by
+        fmt to call String()/Error() methods.  The callee must not block."""
+
+    def call_method(self, value: Any, typ: T.Type, name: str) -> list[Any]:
+        """Call method ``name`` on a value of dynamic type ``typ``."""
+
+    def rand(self) -> Any:
+        """The run's seeded random.Random (math/rand uses it)."""
+
+
+NativeImpl = Callable[..., Any]
+
+
+@dataclass(slots=True)
+class NativeFunc:
+    """A package-level function implemented in Python.
+    impl(ctx, *args) -> result (see the module invariants)."""
+
+    name: str
+    sig: T.Signature
+    impl: NativeImpl
+
+
+@dataclass(slots=True)
+class ConstMember:
+    """A package constant.  value: int, float, str or bool (exact; untyped
+    constants keep arbitrary-precision ints)."""
+
+    name: str
+    type: T.Type
+    value: Any
+
+
+@dataclass(slots=True)
+class VarMember:
+    """A package variable (os.Args, os.Stdout, errors like
+    context.Canceled): one shared cell, ``cell[0]`` is the value."""
+
+    name: str
+    type: T.Type
+    cell: list[Any]
+
+
+@dataclass(slots=True)
+class TypeMember:
+    """A package type (strings.Builder, sync.WaitGroup, time.Duration)."""
+
+    name: str
+    type: T.Type
+
+
+Member = Union[NativeFunc, ConstMember, VarMember, TypeMember]
+
+
+@dataclass(slots=True)
+class Package:
+    path: str                      # import path: "fmt", "sync/atomic"
+    name: str                      # package name used in code: "atomic"
+    members: dict[str, Member] = field(default_factory=dict)
+
+    def func(self, name: str, sig: T.Signature, impl: NativeImpl) -> None:
+        self.members[name] = NativeFunc(name, sig, impl)
+
+    def const(self, name: str, typ: T.Type, value: Any) -> None:
+        self.members[name] = ConstMember(name, typ, value)
+
+    def var(self, name: str, typ: T.Type, value: Any) -> None:
+        self.members[name] = VarMember(name, typ, [value])
+
+    def type(self, name: str, typ: T.Type) -> None:
+        self.members[name] = TypeMember(name, typ)
+
+    def lookup(self, name: str) -> Optional[Member]:
+        return self.members.get(name)
+
+
+PACKAGES: dict[str, Package] = {}
+
+
+def register(pkg: Package) -> Package:
+    PACKAGES[pkg.path] = pkg
+    return pkg
