@@ -36,8 +36,9 @@ class NativeContext(Protocol):
         and return its results.  Used by sort.Slice's less function and by
         fmt to call String()/Error() methods.  The callee must not block."""
 
-    def call_method(self, value: Any, typ: T.Type, name: str) -> list[Any]:
-        """Call method ``name`` on a value of dynamic type ``typ``."""
+    def call_method(self, value: Any, typ: T.Type, name: str, *args: Any) -> list[Any]:
+        """Call method ``name`` on a value of dynamic type ``typ`` with
+        arguments ``args`` (fmt.Fprint calls a user Writer's Write(p))."""
 
     def rand(self) -> Any:
         """The run's seeded random.Random (math/rand uses it)."""
