@@ -149,6 +149,30 @@ class TypeInfo:
       (params first, in order; then results; then locals in source order),
       and for a FuncLit the outer Vars it captures (free_vars).
     init_order: package-level var specs in Go's initialization order.
+
+    Checker decisions the compiler can rely on (added by the checker):
+    - A CompositeLit's own type is in ``types`` (also when its type is
+      elided inside an outer literal).  An elided literal whose element
+      type is a pointer (``[]*P{{1, 2}}``) is recorded with that pointer
+      type ``*P``: it stands for ``&P{1, 2}``.
+    - A comma-ok expression (map index, type assertion, receive) used in a
+      two-value assignment/definition has ``types[expr] = Tuple((T, bool))``;
+      in single-value use it has type T.
+    - ``nil`` is recorded with the type its context gives it (``*T``,
+      ``[]int``, ``error``, the other operand of ``==``).
+    - ``implicit_objs`` also holds unnamed parameters (keyed by their
+      Field).  A type switch's bind identifier has no ``defs`` entry; each
+      clause's Var is ``implicit_objs[clause]`` (typed as the clause's single
+      type, else as the switched expression).
+    - Package members: ``uses[sel_ident]`` holds a synthesized Func / Const /
+      Var / TypeName describing the member; the registry member itself is
+      ``selections[selector].member``; ``pkg.Type`` is in ``type_exprs``.
+    - Method expressions ``T.M`` get a METHOD Selection; their type in
+      ``types`` is the function type with the receiver as first parameter.
+    - The receiver type expression of a method is in ``type_exprs`` (``*T``
+      for a pointer receiver).
+    - ``len``/``cap`` of an array (without calls or receives in the
+      argument) and ``len`` of a constant string are constants in ``consts``.
     """
 
     types: dict[Any, T.Type] = field(default_factory=dict)
