@@ -183,7 +183,7 @@ def test_buffer_masks_deadlock_until_load_exceeds_it() -> None:
         "load 3: ok, 3 results buffered, first is a square: true\n"
         "load 10: ok, 10 results buffered, first is a square: true\n"
     )
-    assert_deadlock(run, "semacquire")
+    assert_deadlock(run, "sync.WaitGroup.Wait")
 
 
 def test_fanout_workers() -> None:
@@ -267,7 +267,7 @@ def test_self_deadlock_on_unbuffered_send() -> None:
 def test_circular_deadlock_is_silent_until_main_waits() -> None:
     run = csp_run("deadlock_circular.csp")
     assert run.out == "deadlock() returned; main goes on\nwaiting for both goroutines...\n"
-    assert_deadlock(run, "semacquire")
+    assert_deadlock(run, "sync.WaitGroup.Wait")
     assert "[chan receive]:" in run.err
 
 
