@@ -63,7 +63,7 @@ BUILTIN_CONSTANTS: tuple[str, ...] = ("false", "iota", "nil", "true")
 # package member only for these, so `p.X` on a variable is not.
 PACKAGES: tuple[str, ...] = (
     "atomic", "context", "errors", "fmt", "math", "os", "rand", "runtime",
-    "sort", "strconv", "strings", "sync", "time", "unicode", "utf8",
+    "sort", "strconv", "strings", "sync", "testing", "time", "unicode", "utf8",
 )
 
 
