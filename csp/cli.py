@@ -11,9 +11,12 @@ Invariants:
 - Exit statuses, as Go tools and Go programs use them:
     0    success
     1    compile errors (``file:line:col: message``, at most 10)
-    2    bad usage, unreadable file, Go panic / fatal error (deadlock),
-         step budget exceeded, internal error
+    2    bad usage, unreadable file, Go panic / fatal error (deadlock,
+         stack overflow), internal error
+    3-7  a run limit (runtime/limits.py): 3 --timeout, 4 --max-steps,
+         5 --max-goroutines, 6 --max-memory, 7 --max-output
     N    ``os.Exit(N)``; 66 when ``-race`` found a race
+    8    ``--leaks=error`` found goroutines blocked forever at exit
     130  interrupted (Ctrl-C); 141 stdout closed early (broken pipe)
 - Paths in messages are the paths the user typed (the conformance runner
   matches basenames, students recognise their own spelling).
@@ -44,6 +47,7 @@ EXIT_OK = 0
 EXIT_COMPILE = 1
 EXIT_FAILURE = 2  # usage, panics, step budget, internal errors
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell shows for Ctrl-C
+EXIT_STEP_LIMIT = 4  # --max-steps; the other limits: runtime/limits.py EXIT_CODES
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a Go program dies with
 
 DEFAULT_SEED = 1
@@ -62,8 +66,13 @@ The commands are:
 \trun         compile and run a .csp program
 \tcheck       report compile errors without running
 \tdis         print the bytecode a program compiles to
+\ttest        run TestXxx/BenchmarkXxx functions of NAME_test.csp files
+\texplore     run a program under many schedules and list the outcomes
+\tstep        be the scheduler: run goroutines one step at a time
+\texercise    classroom exercises: list, start, check, hint
 \tversion     print csp's version
-\trepl        interactive prompt (arrives with a later issue)
+\trepl        interactive prompt (also: csp with no arguments)
+\tkernel      install the Jupyter kernel (csp kernel install)
 \thelp        show help for a command
 
 Use "csp help <command>" for more information about a command.
@@ -75,8 +84,17 @@ standard error pass through; arguments after the file (or after --) are the
 program's os.Args[1:].
 
 The exit status is the program's: 0, 2 after a panic or a fatal error such
-as a deadlock, the argument of os.Exit.  Compile errors are printed as
-FILE:LINE:COL: message (with the source line and a caret) and exit 1.
+as a deadlock or a stack overflow, the argument of os.Exit.  Compile errors
+are printed as FILE:LINE:COL: message (with the source line and a caret)
+and exit 1.
+
+Limits: a program that passes --timeout, --max-steps, --max-goroutines,
+--max-memory or --max-output stops; what it printed stays on stdout, then
+stderr gets "csp: program exceeded --FLAG=VALUE (raise it with --FLAG)" and
+a goroutine dump.  Exit status: 3 timeout, 4 max-steps, 5 max-goroutines,
+6 max-memory, 7 max-output.  Recursion deeper than 1,000,000 frames is Go's
+"fatal error: stack overflow" (exit 2).  Ctrl-C stops the program with
+"signal: interrupt" and exit 130 (with --debug, plus a goroutine dump).
 
 Every run is reproducible: the schedule, select choices and math/rand
 depend only on the program, its input and --seed.
@@ -174,24 +192,77 @@ def build_run_parser() -> _Parser:
     _flag(p, "procs", type=_int_flag(1), default=DEFAULT_PROCS, metavar="N",
           help=f"number of simulated processors, GOMAXPROCS (default {DEFAULT_PROCS})")
     _flag(p, "max-steps", dest="max_steps", type=_int_flag(1), default=None, metavar="N",
-          help="stop the program after about N instructions "
-               "(prints 'csp: program exceeded N steps', exit 2; default: no limit)")
+          help="stop the program after about N VM instructions (exit 4; default: no limit)")
+    _limit_flags(p)
     _flag(p, "race", action="store_true",
-          help="detect data races, reporting WARNING: DATA RACE and exiting 66 "
-               "(planned: arrives with a later issue)")
+          help="detect data races, reporting WARNING: DATA RACE and exiting 66")
+    _flag(p, "leaks", choices=("off", "warn", "error"), default="warn",
+          help="goroutines blocked forever when main returns: warn lists them on "
+               "stderr; error also exits 8 (default warn)")
+    _flag(p, "slice", dest="slice_units", type=_int_flag(1), default=0, metavar="N",
+          help="instruction units a processor runs before the others catch up "
+               "(default 2000); small values interleave goroutines finely, as "
+               "csp explore does")
     _flag(p, "preempt", choices=("async", "cooperative"), default="async",
           help="async: goroutines are preempted after a time slice (Go >= 1.14); "
                "cooperative: they switch only at calls, channel operations and "
-               "runtime.Gosched (default async; planned: arrives with a later issue)")
+               "runtime.Gosched (default async)")
     _flag(p, "clock", choices=("virtual", "real"), default="virtual",
           help="virtual: time.Sleep and timers advance a simulated clock instantly; "
-               "real: use the wall clock (default virtual; real is planned)")
+               "real: sleeps and time.Now follow the wall clock (default virtual)")
+    _flag(p, "schedtrace", dest="schedtrace", type=_int_flag(1), default=0, metavar="MS",
+          help="print Go's SCHED line (GODEBUG=schedtrace) on stderr every MS "
+               "milliseconds of virtual time")
+    _flag(p, "trace", default=None, metavar="FILE",
+          help="write a Chrome/Perfetto trace of the scheduler (open it in ui.perfetto.dev)")
+    _flag(p, "timeline", default=None, metavar="FILE",
+          help="write a self-contained HTML timeline of the scheduler")
+    _flag(p, "record", nargs="?", const="-", default=None, metavar="FILE",
+          help="print the run's schedule string (for --replay) on stderr at exit, "
+               "or write it to FILE")
+    _flag(p, "replay", default=None, metavar="SCHEDULE",
+          help="rerun exactly the schedule printed by --record or csp explore "
+               "(a string, or @FILE)")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print the seed and machine settings on stderr before running")
     _debug_flag(p)
     p.add_argument("file", metavar="FILE.csp", nargs="?", help="the program to run")
     p.add_argument("args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return p
+
+
+def _limit_flags(p: argparse.ArgumentParser) -> None:
+    """The run limits of runtime/limits.py (see README "Limits and safety")."""
+    from runtime import limits as L
+
+    def typed(parse: Callable[[str], object], name: str) -> Callable[[str], object]:
+        def convert(text: str) -> object:
+            try:
+                return parse(text)
+            except ValueError as e:
+                raise argparse.ArgumentTypeError(str(e)) from None
+        convert.__name__ = name
+        return convert
+
+    _flag(p, "timeout", type=typed(L.parse_duration, "duration"), default=None,
+          metavar="DURATION",
+          help="stop the program after this much wall-clock time, Go syntax: 2s, "
+               f"500ms, 1m30s; a bare number is seconds (exit {L.EXIT_TIMEOUT}; "
+               "default: no limit)")
+    _flag(p, "max-goroutines", dest="max_goroutines", type=_int_flag(1),
+          default=L.DEFAULT_MAX_GOROUTINES, metavar="N",
+          help=f"stop the program when it has N live goroutines and starts another "
+               f"(exit {L.EXIT_GOROUTINES}; default {L.DEFAULT_MAX_GOROUTINES})")
+    _flag(p, "max-memory", dest="max_memory", type=typed(L.parse_size, "size"),
+          default=L.DEFAULT_MAX_MEMORY, metavar="SIZE",
+          help="stop the program when the interpreter's memory has grown by SIZE "
+               "since it started (an estimate, checked at slice growth and every "
+               f"50ms; 512MiB, 2GB, ...; exit {L.EXIT_MEMORY}; default "
+               f"{L.format_size(L.DEFAULT_MAX_MEMORY)})")
+    _flag(p, "max-output", dest="max_output", type=typed(L.parse_size, "size"),
+          default=None, metavar="SIZE",
+          help="stop the program after SIZE bytes of standard output; what fits "
+               f"is written (exit {L.EXIT_OUTPUT}; default: no limit)")
 
 
 def build_check_parser() -> _Parser:
@@ -222,8 +293,24 @@ def build_version_parser() -> _Parser:
 def build_repl_parser() -> _Parser:
     return _new_parser(
         "repl", "csp repl",
-        "Repl will start an interactive prompt for Go statements and\n"
-        "expressions.  It arrives with a later issue; it does not exist yet.")
+        "Repl starts an interactive prompt for Go statements, declarations and\n"
+        "expressions (csp with no arguments does the same).  Goroutines keep\n"
+        "running between entries; :help lists the commands.  With standard\n"
+        "input not a terminal, it runs the entries read from it.")
+
+
+def build_kernel_parser() -> _Parser:
+    p = _new_parser(
+        "kernel", "csp kernel install [--user | --prefix DIR]",
+        "Kernel installs the Jupyter kernelspec named csp (needs the jupyter\n"
+        "extra: pip install 'csp[jupyter]'); notebooks then run csp cells with\n"
+        "the REPL's semantics.")
+    p.add_argument("action", choices=("install",), help="what to do")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--user", action="store_true", help="install for this user only")
+    where.add_argument("--prefix", metavar="DIR",
+                       help="install under DIR/share/jupyter/kernels")
+    return p
 
 
 def build_lsp_parser() -> _Parser:
@@ -244,6 +331,7 @@ PARSERS: dict[str, Callable[[], _Parser]] = {
     "version": build_version_parser,
     "repl": build_repl_parser,
     "lsp": build_lsp_parser,
+    "kernel": build_kernel_parser,
 }
 
 
@@ -318,9 +406,16 @@ def cmd_run(ns: argparse.Namespace, session: Session) -> int:
     program = load_program(ns.file, session)
     if isinstance(program, int):
         return program
+    from csp.replay import ScheduleError, apply_replay, record_schedule
     from runtime.run import InstructionLimitExceeded, run_program
-
+    try:
+        schedule = apply_replay(ns)
+    except ScheduleError as e:
+        sys.stderr.write(f"csp run: {e}\n")
+        return 2
     options = make_run_options(ns)
+    if schedule is not None:
+        options.strategy = schedule.hook()
     set_program_args(ns.file, ns.args)
     if ns.verbose:
         sys.stderr.write(
@@ -331,10 +426,13 @@ def cmd_run(ns: argparse.Namespace, session: Session) -> int:
         return run_program(program, options)
     except InstructionLimitExceeded:
         _flush(sys.stdout)
-        sys.stderr.write(f"csp: program exceeded {ns.max_steps} steps\n")
-        return EXIT_FAILURE
+        sys.stderr.write(f"csp: program exceeded --max-steps={ns.max_steps} "
+                         "(raise it with --max-steps)\n")
+        return EXIT_STEP_LIMIT
     finally:
         _flush(sys.stdout)
+        if getattr(ns, "record", None):
+            record_schedule(ns, options)
 
 
 # Flags whose runtime support arrives with later issues, with the value that
@@ -357,10 +455,20 @@ def make_run_options(ns: argparse.Namespace) -> RunOptions:
         "stderr": sys.stderr,
         "seed": ns.seed,
         "max_instructions": ns.max_steps,
+        "timeout": ns.timeout,
+        "max_goroutines": ns.max_goroutines,
+        "max_memory": ns.max_memory,
+        "max_output": ns.max_output,
+        "debug": bool(getattr(ns, "debug", False)) or _debug_requested([]),
         "procs": ns.procs,
         "race": ns.race,
+        "leaks": getattr(ns, "leaks", "warn"),
+        "slice_units": getattr(ns, "slice_units", 0),
         "preempt": ns.preempt,
         "clock": ns.clock,
+        "schedtrace_ms": getattr(ns, "schedtrace", 0),
+        "trace_path": getattr(ns, "trace", None),
+        "timeline_path": getattr(ns, "timeline", None),
     }
     known = {f.name for f in dataclasses.fields(RunOptions)}
     for name, harmless in _PLANNED_SETTINGS.items():
@@ -414,10 +522,21 @@ def cmd_version(ns: argparse.Namespace, session: Session) -> int:
 
 
 def cmd_repl(ns: argparse.Namespace, session: Session) -> int:
-    sys.stderr.write(
-        "csp: the REPL arrives with a later issue and does not exist yet.\n"
-        "Run a program with: csp run FILE.csp   (see 'csp help')\n")
-    return EXIT_FAILURE
+    from csp import repl
+
+    return repl.main()
+
+
+def cmd_kernel(ns: argparse.Namespace, session: Session) -> int:
+    try:
+        from csp import kernel
+    except ImportError as e:
+        sys.stderr.write(f"csp kernel: {e}; install the jupyter extra: "
+                         "pip install 'csp[jupyter]'\n")
+        return EXIT_FAILURE
+    args = ["install"] + (["--user"] if ns.user else []) + (
+        ["--prefix", ns.prefix] if ns.prefix else [])
+    return kernel.cli(args)
 
 
 def cmd_lsp(ns: argparse.Namespace, session: Session) -> int:
@@ -433,6 +552,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Session], int]] = {
     "version": cmd_version,
     "repl": cmd_repl,
     "lsp": cmd_lsp,
+    "kernel": cmd_kernel,
 }
 
 
@@ -441,6 +561,14 @@ def cmd_help(topics: list[str]) -> int:
         sys.stdout.write(TOP_USAGE)
         return EXIT_OK
     topic = topics[0]
+    if topic == "test" and len(topics) == 1:
+        from csp.testcmd import build_parser as build_test_parser
+        sys.stdout.write(build_test_parser().format_help())
+        return EXIT_OK
+    if topic == "exercise" and len(topics) == 1:
+        from csp.exercise import build_parser as build_exercise_parser
+        sys.stdout.write(build_exercise_parser().format_help())
+        return EXIT_OK
     if topic not in PARSERS or len(topics) > 1:
         sys.stderr.write(f"csp help {' '.join(topics)}: unknown help topic. "
                          "Run 'csp help'.\n")
@@ -474,6 +602,22 @@ def dispatch(argv: list[str], session: Session) -> int:
         return cmd_help(rest)
     if command in ("-version", "--version"):
         command = "version"
+    if command == "test":  # csp/testcmd.py owns its flags and output
+        from csp.testcmd import run_test_command
+        session.command = command
+        return run_test_command(rest)
+    if command == "exercise":  # csp/exercise.py owns its flags and output
+        from csp.exercise import run_exercise_command
+        session.command = command
+        return run_exercise_command(rest)
+    if command == "step":  # csp/step.py: the student is the scheduler
+        from csp.step import run_step_command
+        session.command = command
+        return run_step_command(rest)
+    if command == "explore":  # csp/explore.py owns its flags and output
+        from csp.explore import run_explore_command
+        session.command = command
+        return run_explore_command(rest)
     if command not in COMMANDS:
         sys.stderr.write(f"csp {command}: unknown command\nRun 'csp help' for usage.\n")
         return EXIT_FAILURE
@@ -481,6 +625,9 @@ def dispatch(argv: list[str], session: Session) -> int:
     parser = PARSERS[command]()
     try:
         ns = parser.parse_args(rest)
+        if command == "run":  # --record FILE.csp: the .csp is the program
+            from csp.replay import untangle_record
+            untangle_record(ns)
         if getattr(ns, "file", "") is None:
             parser.error("no .csp file given")
         return COMMANDS[command](ns, session)

@@ -31,12 +31,15 @@ import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Optional, TextIO
+from typing import Any, Optional, TextIO
+
+from csp.replay import RunSchedule
 
 DEFAULT_RUNS = 100
 DEFAULT_PROCS = (1, 2, 4, 8)
 DEFAULT_SLICES = (2000, 100, 10, 1)
 DEFAULT_SLICE = 2000  # runtime/processor.py SLICE_UNITS
+DEFAULT_STRATEGY = "mix"
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,24 @@ class Schedule:
     procs: int
     preempt: str
     slice: int = DEFAULT_SLICE
+    # PCT depth and priority-change steps, forced switches (runtime/pct.py);
+    # a schedule with either runs on one P under a ScheduleHook.
+    depth: int = 0
+    points: tuple[int, ...] = ()
+    switches: tuple[tuple[int, int], ...] = ()
+
+    def run_schedule(self, race: bool) -> RunSchedule:
+        return RunSchedule(self.seed, self.procs,
+                           self.slice if self.slice != DEFAULT_SLICE else 0,
+                           self.preempt, self.depth, self.points, self.switches, race)
+
+    def schedule_string(self, race: bool) -> str:
+        """The ``csp run --replay`` string of this schedule."""
+        return self.run_schedule(race).encode()
 
     def command(self, path: str, race: bool) -> str:
+        if self.depth or self.switches:
+            return f"csp run --replay {self.schedule_string(race)} {path}"
         flags = f"--seed {self.seed} --procs {self.procs}"
         if self.slice != DEFAULT_SLICE:
             flags += f" --slice {self.slice}"
@@ -92,8 +111,10 @@ def classify(code: int, stderr: str) -> str:
 
 
 def run_once(path: str, source: str, sched: Schedule, race: bool, leaks: str,
-             max_steps: Optional[int], timeout: Optional[float]) -> RunResult:
-    """Compile and run one schedule in this process."""
+             max_steps: Optional[int], timeout: Optional[float],
+             hook: Any = None) -> RunResult:
+    """Compile and run one schedule in this process (``hook``: a
+    runtime/pct.py ScheduleHook to use instead of the schedule's own)."""
     from lang.pipeline import load
     from runtime.run import InstructionLimitExceeded, RunOptions, run_program
 
@@ -104,7 +125,9 @@ def run_once(path: str, source: str, sched: Schedule, race: bool, leaks: str,
     opts = RunOptions(stdout=out, stderr=err, seed=sched.seed, procs=sched.procs,
                       preempt=sched.preempt, race=race, leaks=leaks,
                       slice_units=sched.slice if sched.slice != DEFAULT_SLICE else 0,
-                      max_instructions=max_steps, timeout=timeout)
+                      max_instructions=max_steps, timeout=timeout,
+                      strategy=hook if hook is not None
+                      else sched.run_schedule(race).hook())
     try:
         code = run_program(res.program, opts)
     except InstructionLimitExceeded:
@@ -187,6 +210,7 @@ def summary(path: str, outcomes: list[Outcome], total: int, race: bool) -> str:
                    f"({100.0 * count / total:.1f}%): exit {r.code}, {what}")
         out.append("      stdout:")
         out.append(_show_stdout(r.stdout))
+        out.append(f"      schedule: {o.schedules[0].schedule_string(race)}")
         out.append(f"      reproduce: {o.schedules[0].command(path, race)}")
         if count > 1:
             seeds = ", ".join(str(s.seed) for s in o.schedules[1:6])
@@ -224,6 +248,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="per-run instruction limit (default 50000000)")
     p.add_argument("-timeout", "--timeout", type=float, default=30.0, metavar="SEC",
                    help="per-run wall-clock limit in seconds (default 30)")
+    p.add_argument("-strategy", "--strategy", choices=("random", "pct", "exhaustive", "mix"),
+                   default=DEFAULT_STRATEGY,
+                   help="random: seeds x procs x slices; pct: probabilistic concurrency "
+                   "testing on one P; exhaustive: every schedule with at most "
+                   "--max-preemptions switches (capped at --runs); mix: half random, "
+                   f"half pct (default {DEFAULT_STRATEGY})")
+    p.add_argument("-depth", "--depth", type=int, default=3, metavar="D",
+                   help="PCT bug depth: D-1 priority-change points (default 3)")
+    p.add_argument("-max-preemptions", "--max-preemptions", dest="max_preemptions",
+                   type=int, default=2, metavar="K",
+                   help="exhaustive: at most K forced switches per run (default 2)")
     p.add_argument("file", metavar="FILE.csp")
     return p
 
@@ -258,8 +293,21 @@ def run_explore_command(argv: Sequence[str]) -> int:
         for d in first.diagnostics:
             sys.stderr.write(f"{d.filename}:{d.span.line}:{d.span.col}: {d.message}\n")
         return 1
-    scheds = schedules(ns.runs, ns.seed, procs, preempts, slices)
-    tty = sys.stderr if sys.stderr.isatty() and len(scheds) >= 20 else None
+    tty = sys.stderr if sys.stderr.isatty() and ns.runs >= 20 else None
+    if ns.depth < 1 or ns.max_preemptions < 0:
+        sys.stderr.write("csp explore: --depth must be >= 1, --max-preemptions >= 0\n")
+        return 2
+    from csp import strategies
+    if ns.strategy == "exhaustive":
+        outcomes = strategies.explore_exhaustive(
+            ns.file, source, ns.runs, ns.max_preemptions, ns.seed, ns.race, ns.leaks,
+            ns.max_steps, ns.timeout, progress=tty)
+        sys.stdout.write(summary(ns.file, outcomes,
+                                 sum(len(o.schedules) for o in outcomes), ns.race))
+        return 1 if any(o.result.failed for o in outcomes) else 0
+    scheds = strategies.plan(ns.strategy, ns.file, source, ns.runs, ns.seed, procs,
+                             preempts, slices, ns.depth, ns.race, ns.leaks, ns.max_steps,
+                             ns.timeout)
     outcomes = explore(ns.file, source, scheds, race=ns.race, leaks=ns.leaks, jobs=ns.j,
                        max_steps=ns.max_steps, timeout=ns.timeout, progress=tty)
     sys.stdout.write(summary(ns.file, outcomes, len(scheds), ns.race))

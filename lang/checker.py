@@ -140,10 +140,16 @@ class Checker(
     # DeclMixin / StmtMixin hooks implemented by other mixins are found by MRO.
 
 
-def check(file: ast.File) -> tuple[I.TypeInfo | None, list[Diagnostic]]:
+# What the REPL (csp/session.py) forgives: a session's variables and
+# implicit imports need not be used, and an expression statement is echoed.
+_REPL_FORGIVEN = ("declared but not used", "imported and not used", "is not used")
+
+
+def check(file: ast.File, *, repl: bool = False) -> tuple[I.TypeInfo | None, list[Diagnostic]]:
     """Type-check a parsed file.  Returns the TypeInfo (None if there are
     errors) and the diagnostics sorted by position, at most 10 (Go's limit;
-    the caller adds ``too many errors``)."""
+    the caller adds ``too many errors``).  ``repl=True`` drops the unused
+    variable/import/value errors (the REPL's semantics)."""
     _load_stdlib()
     ck = Checker(file.filename)
     try:
@@ -154,6 +160,9 @@ def check(file: ast.File) -> tuple[I.TypeInfo | None, list[Diagnostic]]:
         if os.environ.get("CSP_CHECKER_DEBUG"):
             raise
         ck.error(file.span, f"internal error in type checker: {type(exc).__name__}: {exc}")
+    if repl:
+        ck.diags = [d for d in ck.diags
+                    if not any(f in d.message for f in _REPL_FORGIVEN)]
     if ck.diags:
         diags = sorted(ck.diags, key=lambda d: (d.span.line, d.span.col))
         return None, diags

@@ -18,7 +18,7 @@ Invariants (beyond compile_expr's):
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from lang import ast
 from lang import info as I
@@ -1056,10 +1056,19 @@ def method_name(named: T.Named, name: str, ptr: bool) -> str:
     return f"{named.pkg}.{named.name}.{name}"
 
 
-def compile_file(file: ast.File, info: I.TypeInfo) -> Program:
+def compile_file(file: ast.File, info: I.TypeInfo, *,
+                 shared_globals: Optional[list[Any]] = None,
+                 global_slot: Optional[Callable[[I.Var], int]] = None) -> Program:
     """Compile a checked file into a Program (raises CompileError for
-    constructs csp does not support)."""
+    constructs csp does not support).
+
+    The REPL (csp/session.py) compiles every entry into a new Program whose
+    package variables live on in one list: ``shared_globals`` is that list
+    and ``global_slot(var)`` gives (allocating if needed) a variable's index
+    in it."""
     prog = ProgramState(info, file.filename)
+    if shared_globals is not None:
+        prog.globals = shared_globals
     # Globals.
     for d in file.decls:
         if isinstance(d, ast.GenDecl) and d.tok == "var":
@@ -1067,7 +1076,9 @@ def compile_file(file: ast.File, info: I.TypeInfo) -> Program:
                 if isinstance(spec, ast.ValueSpec):
                     for n in spec.names:
                         v = info.defs.get(n)
-                        if isinstance(v, I.Var):
+                        if isinstance(v, I.Var) and global_slot is not None:
+                            prog.global_index[v] = global_slot(v)
+                        elif isinstance(v, I.Var):
                             prog.global_index[v] = len(prog.globals)
                             prog.globals.append(copy_value(zero_value(v.type)))
     # Function objects first, so bodies can refer to any function.

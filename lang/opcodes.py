@@ -130,6 +130,8 @@ class Op(enum.IntEnum):
     RECV_OK = enum.auto()
     CLOSE = enum.auto()
     SELECT = enum.auto()
+    # Race detection (emitted only by lang/compile_race.py under -race)
+    RACE = enum.auto()
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +259,8 @@ OPCODES: dict[Op, OpInfo] = {
     Op.RECV_OK: OpInfo("RR_", "R[a], R[a+1] := <-R[b]"),
     Op.CLOSE: OpInfo("R__", "close(R[a])"),
     Op.SELECT: OpInfo("RRI", "R[a], R[a+1], R[a+2] := select over case table R[b]; c=has default"),
+    Op.RACE: OpInfo("I__", "-race only: report the next instruction's access (a=0) or "
+                    "the select just done (a=1) to runtime/race.py"),
 }
 
 JUMP_KINDS = "J"

@@ -27,7 +27,7 @@ class LoadResult:
         return self.program is not None
 
 
-def load(path: str, source: Optional[str] = None) -> LoadResult:
+def load(path: str, source: Optional[str] = None, race: bool = False) -> LoadResult:
     import stdlib
     from lang.checker import check
     from lang.compile_base import CompileError
@@ -53,4 +53,7 @@ def load(path: str, source: Optional[str] = None) -> LoadResult:
         if not isinstance(span, Span):
             span = NO_SPAN
         return LoadResult(source, None, [Diagnostic(path, span, e.message)])
+    if race:
+        from lang.compile_race import instrument
+        instrument(program)  # -race: RACE checks before shared accesses
     return LoadResult(source, program, [])

@@ -44,6 +44,16 @@ from runtime.waitreason import WaitReason
 _CHAN_SEND = WaitReason.CHAN_SEND
 _CHAN_RECEIVE = WaitReason.CHAN_RECEIVE
 
+# The run's runtime.trace.SchedObserver (csp run --trace/--timeline), else
+# None: every hook below is one global None test when nobody observes.
+_obs: Any = None
+
+
+def set_observer(obs: Any) -> None:
+    """Install (or with None remove) the observer of channel transfers."""
+    global _obs
+    _obs = obs
+
 
 class Channel:
     """A channel value.  Waking a waiter calls ``w.g.machine.ready(w.g)``:
@@ -83,11 +93,15 @@ class Channel:
             w.elem = v
             wg = w.g
             wg.transfer = w
+            if _obs is not None:
+                _obs.on_chan_pass(self, g, wg)
             wg.machine.ready(wg)
             return None
         buf = self.buf
         if len(buf) < self.cap:
             buf.append(v)
+            if _obs is not None:
+                _obs.on_chan_put(self, g)
             return None
         sq = self.sendq
         w = Waiter(g, v, -1, sq)
@@ -117,6 +131,8 @@ class Channel:
         sq = self.sendq
         if buf:
             v = buf.popleft()
+            if _obs is not None:
+                _obs.on_chan_get(self)
             if sq:
                 # The buffer was full and a sender waits: its value joins
                 # the tail, it continues.
@@ -124,6 +140,8 @@ class Channel:
                 buf.append(w.elem)
                 wg = w.g
                 wg.transfer = w
+                if _obs is not None:
+                    _obs.on_chan_put(self, wg)
                 wg.machine.ready(wg)
             return v
         w = sq.popleft()
@@ -133,6 +151,8 @@ class Channel:
         v = w.elem
         wg = w.g
         wg.transfer = w
+        if _obs is not None:
+            _obs.on_chan_pass(self, wg, None)
         wg.machine.ready(wg)
         return v
 
@@ -175,6 +195,8 @@ class Channel:
         if self.closed:
             raise GoPanic(plain_error("close of closed channel"))
         self.closed = True
+        if _obs is not None:
+            _obs.on_chan_close(self)
         rq = self.recvq
         while rq:
             w = dequeue(rq)
@@ -343,8 +365,12 @@ def chan_op(machine: Any, g: Any, frame: Any, op: int, a: int, b: int,
         return None
     if op == _SELECT:
         table: SelectTable = regs[b]
-        chans = [regs[r] for r in table.chan_regs]
-        vals = [regs[r] if r >= 0 else None for r in table.val_regs]
+        get = regs.__getitem__
+        chans = list(map(get, table.chan_regs))
+        # Values matter only for send cases; a receive-only select passes
+        # the (ignored) register numbers instead of building a list.
+        vals: Any = ([regs[r] if r >= 0 else None for r in table.val_regs]
+                     if table.has_send else table.val_regs)
         res = select(g, machine.rng, table.dirs, chans, vals, bool(c))
         if res is PARKED:
             frame.pc -= 1

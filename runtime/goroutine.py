@@ -48,7 +48,13 @@ class _Marker:
         return self.name
 
 
+# Looked up once: enum attribute access is slow in 3.11 (every `go` uses it).
+_RUNNABLE = GStatus.RUNNABLE
+
 BOTTOM = _Marker("BOTTOM")
+# Shared initial value of Goroutine.panic_stack / callback_results: both
+# are always replaced by assignment, never appended to.
+_NO_STACK: list[Any] = []
 BOUNDARY = _Marker("BOUNDARY")
 
 
@@ -104,25 +110,45 @@ class Frame:
 
 
 class Goroutine:
-    """A goroutine: frames, panic state, scheduling fields."""
+    """A goroutine: frames, panic state, scheduling fields.
+
+    ``__slots__`` keeps a parked goroutine small (the bench's ``parked``
+    target is < 1 KB each) and attribute access fast.  Panic and callback
+    state is rare, so it is not a slot: the class attributes below are the
+    defaults every goroutine shares, and assigning one puts it in the
+    instance ``__dict__`` (allocated only then; tools may hang extra
+    per-goroutine state there too).  The shared default lists are never
+    mutated: the VM always assigns a new list."""
+
+    __slots__ = ("id", "machine", "frames", "status", "wait_reason", "transfer",
+                 "go_site", "instructions", "ready_at", "run_start", "created_by",
+                 "__dict__")
+
+    # The chain of panics in flight (replaced, never appended to in place).
+    panics: list[PanicRecord] = _NO_STACK
+    exit_panic: PanicRecord | None = None
+    panic_text: str = ""
+    # runtime.Goexit finished this goroutine.
+    goexit: bool = False
+    panic_stack: list[tuple[str, str, int]] = _NO_STACK
+    # Results of a native's callback into Go (see runtime.vm.call_sync).
+    callback_results: list[Any] = _NO_STACK
 
     def __init__(self, gid: int, machine: Machine) -> None:
         self.id = gid
         self.machine = machine
         self.frames: list[Frame] = []
-        self.panics: list[PanicRecord] = []
-        self.status = GStatus.RUNNABLE
+        self.status = _RUNNABLE
         self.wait_reason: Any = None
         # Filled by whoever wakes a parked goroutine (channel handoff).
         self.transfer: Any = None
         self.go_site: tuple[str, int] | None = None
-        self.exit_panic: PanicRecord | None = None
-        self.panic_text = ""
-        self.goexit = False
-        self.panic_stack: list[tuple[str, str, int]] = []
-        # Results of a native's callback into Go (see runtime.vm.call_sync).
-        self.callback_results: list[Any] = []
         self.instructions = 0
+        # Scheduler fields (runtime/scheduler.py): virtual time it became
+        # runnable / was last scheduled; (creator function, creator id).
+        self.ready_at = 0
+        self.run_start = 0
+        self.created_by: tuple[str, int] | None = None
 
     # -- NativeContext -------------------------------------------------
     def write_stdout(self, data: str) -> None:

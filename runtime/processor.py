@@ -19,9 +19,14 @@ work wakes it, at that work's ready time.
 
 The cost model (virtual nanoseconds), chosen to be Go-like in proportion:
 - INSTR_NS per VM instruction unit: the VM charges units at backward jumps
-  (loop body length) and calls (CALL_UNITS) -- 1 ns per unit.
-- CHAN_OP_NS per channel operation or select (the VM's chan_op cost in
-  units, CHAN_OP_UNITS; the article's "~50-100 ns per operation").
+  (loop body length: one unit per instruction of an iteration) and at
+  calls (runtime/vm.py's CALL_COST, 4 units; CALL_UNITS documents the
+  intended 5) -- 1 ns per unit.  Straight-line code between those points
+  is not charged, so the figures are per loop iteration / call.
+- CHAN_OP_NS per completed channel operation or select: the VM subtracts
+  CHAN_OP_UNITS from the slice budget when SEND/RECV/RECV_OK/CLOSE/SELECT
+  completes (a blocked operation is charged once, when it completes; the
+  article's "~50-100 ns per operation").
 - SPAWN_NS per ``go`` statement (Go: ~200-300 ns), charged to the spawner.
 - SWITCH_NS per goroutine switch on a P (schedule + gogo, ~100-200 ns).
 - SLICE_UNITS: the budget of one ``vm.run`` call (about 2 µs of virtual

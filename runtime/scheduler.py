@@ -54,6 +54,7 @@ from typing import Any, NoReturn, TextIO
 
 from runtime.deadlock import deadlock_report, fatal_report
 from runtime.errors import GoExit, GoFatal
+from runtime.goroutine import Goroutine
 from runtime.machine import StopReason
 from runtime.park import DEAD, PARKED, RUNNABLE, WAITING, Waiter, _Parked, take_wake
 from runtime.processor import (
@@ -95,11 +96,18 @@ def _default_run_slice() -> RunSlice:
     return vm.run
 
 
+_start_goroutine: Any = None
+
+
 def _default_new_goroutine(machine: Scheduler, gid: int, fn: Any, args: list[Any]) -> Any:
-    from runtime import vm
-    from runtime.goroutine import Goroutine
+    global _start_goroutine
+    if _start_goroutine is None:
+        # Imported on first use (runtime.vm imports the stdlib), then kept:
+        # this runs for every `go` statement.
+        from runtime import vm
+        _start_goroutine = vm.start_goroutine
     g = Goroutine(gid, machine)
-    vm.start_goroutine(g, fn, args)
+    _start_goroutine(g, fn, args)
     return g
 
 
@@ -128,6 +136,9 @@ class Scheduler:
         self.async_preempt = preempt == "async"
         self.real_clock = clock == "real"
         self.host_start = 0.0
+        # Unix ns of virtual instant 0 for time.Now (None: the Playground's
+        # 2009-11-10 23:00:00 UTC); set to the host's time with clock='real'.
+        self.wall_epoch_ns: int | None = None
         self.schedtrace_ns = schedtrace_ms * 1_000_000
         self.next_trace = 0 if schedtrace_ms > 0 else NEVER
         self.run_slice = run_slice or _default_run_slice()
@@ -136,18 +147,38 @@ class Scheduler:
         self.instr_left = max_instructions if max_instructions is not None else NEVER
         self.max_instructions = max_instructions
         self.allgs: dict[int, Any] = {}
+        self.interned: dict[Any, Any] = {}
         self.next_goid = FIRST_USER_GOID
         self.main: Any = None
+        # The -race detector (runtime/race.py) or None; set by runtime/run.py.
+        self.race: Any = None
+        # runtime/leaks.py LeakWatcher (partial deadlocks while timers keep
+        # the program alive) or None; called only when every P is idle.
+        self.leak_watch: Any = None
         self.main_goexit = False
         self.switches = 0
         # Called after every slice (tests: check_invariants); None in runs.
-        self.step_hook: Callable[[Scheduler], None] | None = None
+        self.step_hook: Callable[[Scheduler], bool | None] | None = None
+        # runtime/limits.py: the watchdog takes over instr_left (a countdown
+        # to its next checkpoint) and spawn refuses past max_goroutines.
+        self.watchdog: Any = None
+        self.max_goroutines = NEVER
+        # A runtime.trace.SchedObserver when the run is traced; else None.
+        self.obs: Any = None
 
     # -- Machine protocol ------------------------------------------------
     def now(self, g: Any = None) -> int:
-        """Virtual ns as seen by the running goroutine (its P's clock)."""
+        """Virtual ns as seen by the running goroutine (its P's clock).
+        With ``clock='real'`` the host's elapsed time when it is ahead (the
+        interpreter is slower than the cost model), so time.Now/Since read
+        the wall clock and a Sleep lasts its real duration."""
         p = self.cur_p
-        return p.now if p is not None else self.fire_time
+        v = p.now if p is not None else self.fire_time
+        if self.real_clock:
+            host = int((_host_time.monotonic() - self.host_start) * 1e9)
+            if host > v:
+                return host
+        return v
 
     def ready(self, g: Any) -> None:
         """Wake parked goroutine g (exactly once per park)."""
@@ -156,6 +187,8 @@ class Scheduler:
         g.status = RUNNABLE
         g.wait_reason = None
         p = self.cur_p
+        if self.obs is not None:
+            self.obs.on_ready(g, p.now if p is not None else self.fire_time)
         if p is not None:
             # runqput(p, g, next=true), inlined: this is every wake-up.
             now = p.now
@@ -177,11 +210,20 @@ class Scheduler:
     def spawn(self, fn: Any, args: list[Any], parent: Any = None,
               go_site: tuple[str, int] | None = None) -> Any:
         """``go fn(args)``: a new goroutine in the spawner's runnext."""
+        if len(self.allgs) >= self.max_goroutines:
+            from runtime.limits import LimitExceeded
+            raise LimitExceeded("max-goroutines", str(self.max_goroutines))
         gid = self.next_goid
         self.next_goid = gid + 1
         g = self.new_goroutine(self, gid, fn, args)
-        g.go_site = go_site
-        g.created_by = _creator(parent)
+        # Shared (interned) tuples: 100,000 goroutines started by one go
+        # statement should not each carry their own copy.
+        interned = self.interned
+        g.go_site = interned.setdefault(go_site, go_site)
+        creator = _creator(parent)
+        g.created_by = interned.setdefault(creator, creator)
+        if self.race is not None:
+            self.race.go(parent, g, fn)
         g.run_start = 0
         g.status = RUNNABLE
         self.allgs[gid] = g
@@ -197,6 +239,8 @@ class Scheduler:
             self.globq.append(g)
             if self.idle and not self.nspinning:
                 self._wakep(self.fire_time)
+        if self.obs is not None:
+            self.obs.on_go(parent, g, g.ready_at)
         return g
 
     # -- services for natives -------------------------------------------
@@ -267,12 +311,16 @@ class Scheduler:
         procs = self.procs
         np = len(procs)
         if np > 1:
-            start = self.rng.randrange(np)
+            # _randbelow(n) is what randrange(n) returns for n > 0 (same
+            # stream), without randrange's argument checks: every steal uses it.
+            start = self.rng._randbelow(np)  # type: ignore[attr-defined]
             for k in range(np):
                 victim = procs[(start + k) % np]
                 if victim is not p and (victim.runq or victim.runnext is not None):
                     g = p.steal_from(victim)
                     if g is not None:
+                        if self.obs is not None:
+                            self.obs.on_steal(p, victim, len(p.runq) + 1, p.now)
                         return g
         return None
 
@@ -296,6 +344,9 @@ class Scheduler:
             p.idle = True
             self.idle.append(p)
         self.host_start = _host_time.monotonic()
+        if self.real_clock:
+            # time.Now() = wall_epoch_ns + now(): the real date and time.
+            self.wall_epoch_ns = _host_time.time_ns()
         try:
             self._loop()
         except ProgramExit as e:
@@ -309,6 +360,7 @@ class Scheduler:
         timers = self.timers
         theap = timers.heap
         run_slice = self.run_slice
+        obs = self.obs
         slice_units = self.slice_units
         while True:
             if not heap:
@@ -342,21 +394,30 @@ class Scheduler:
                         if self.idle and not self.nspinning:
                             self._wakep(p.now)
                     ra = g.ready_at
-                    p.now = (ra if ra > p.now else p.now) + SWITCH_NS
-                    g.run_start = p.now
+                    now = (ra if ra > p.now else p.now) + SWITCH_NS
+                    # ready_at is dead until the next wake: share one int
+                    # (a parked goroutine then holds one, not two).
+                    p.now = g.run_start = g.ready_at = now
                     p.cur = g
                     self.switches += 1
+                    if obs is not None:
+                        obs.on_run_start(p, g, p.now)
                 before = g.instructions
                 try:
                     reason = run_slice(self, g, slice_units)
                 except GoFatal as e:
                     self._fatal(fatal_report(e.message, g))
                 used = g.instructions - before
+                # Accounted for: reset, so a parked goroutine holds the
+                # shared small int 0 rather than its own large count.
+                g.instructions = before
                 p.now += used * INSTR_NS
                 self.instr_left -= used
                 if self.instr_left <= 0:
-                    from runtime.run import InstructionLimitExceeded
-                    raise InstructionLimitExceeded(self.max_instructions or 0)
+                    if self.watchdog is None:
+                        from runtime.run import InstructionLimitExceeded
+                        raise InstructionLimitExceeded(self.max_instructions or 0)
+                    self.instr_left = self.watchdog.checkpoint(self, g)
                 if reason is _BUDGET or reason is _BUDGET_CALL:
                     g.status = RUNNABLE
                     if (p.now - g.run_start >= TIME_SLICE_NS
@@ -380,8 +441,12 @@ class Scheduler:
                     self._panicked(g)
                 else:
                     raise AssertionError(f"unknown stop reason {reason}")
-                if self.step_hook is not None:
-                    self.step_hook(self)
+                if obs is not None:
+                    obs.on_slice_end(p, reason, p.now)
+                if self.step_hook is not None and self.step_hook(self):
+                    # The hook (runtime/pct.py, csp explore) rearranged p's
+                    # queues and chose what p runs next.
+                    g = p.cur
                 # Keep going on p while it still has the lowest clock.
                 if heap:
                     top = heap[0]
@@ -433,6 +498,8 @@ class Scheduler:
         if when == NEVER:
             blocked = [g for g in self.allgs.values() if g.status is WAITING]
             self._fatal(deadlock_report(blocked))
+        if self.leak_watch is not None:
+            self.leak_watch(self, when)
         if self.real_clock:
             delay = self.host_start + when / 1e9 - _host_time.monotonic()
             if delay > 0:

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from runtime.channel import Channel
 
 SelectResult = tuple[int, Any, bool]
+# Enum members looked up once (enum attribute access is slow in 3.11).
+_SELECT = WaitReason.SELECT
+_SELECT_NO_CASES = WaitReason.SELECT_NO_CASES
 
 
 class SelectTable:
@@ -50,13 +53,15 @@ class SelectTable:
     SELECT instruction's c operand says whether there is one) and is
     reported as index -1."""
 
-    __slots__ = ("dirs", "chan_regs", "val_regs")
+    __slots__ = ("dirs", "chan_regs", "val_regs", "has_send")
 
     def __init__(self, dirs: Sequence[bool], chan_regs: Sequence[int],
                  val_regs: Sequence[int]) -> None:
         self.dirs = tuple(dirs)
         self.chan_regs = tuple(chan_regs)
         self.val_regs = tuple(val_regs)
+        # Receive-only selects need no send values (chan_op skips them).
+        self.has_send = any(self.dirs)
 
     def __repr__(self) -> str:
         cases = ", ".join(("send" if d else "recv") + f" r{c}"
@@ -101,7 +106,8 @@ def select(g: Any, rng: random.Random, dirs: Sequence[bool],
                 more.append(i)
     if first >= 0:
         if more is not None:
-            first = more[rng.randrange(len(more))]
+            # Same stream as rng.randrange(len(more)), minus its argument checks.
+            first = more[rng._randbelow(len(more))]  # type: ignore[attr-defined]
         c = chans[first]
         assert c is not None
         return _complete(g, first, dirs[first], c, vals[first])
@@ -127,8 +133,8 @@ def select(g: Any, rng: random.Random, dirs: Sequence[bool],
         q.append(w)
         sibs.append(w)
     if n == 0:
-        return park(g, WaitReason.SELECT_NO_CASES, None)
-    return park(g, WaitReason.SELECT, None)
+        return park(g, _SELECT_NO_CASES, None)
+    return park(g, _SELECT, None)
 
 
 def select_resume(g: Any, dirs: Sequence[bool]) -> SelectResult:

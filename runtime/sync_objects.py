@@ -53,6 +53,13 @@ from runtime.park import Waiter, _Parked, dequeue, park, take_wake, wake
 from runtime.values import Iface
 from runtime.waitreason import WaitReason
 
+# Enum members looked up once (enum attribute access is slow in 3.11).
+_WR_SYNC_COND_WAIT = WaitReason.SYNC_COND_WAIT
+_WR_SYNC_MUTEX_LOCK = WaitReason.SYNC_MUTEX_LOCK
+_WR_SYNC_RWMUTEX_LOCK = WaitReason.SYNC_RWMUTEX_LOCK
+_WR_SYNC_RWMUTEX_RLOCK = WaitReason.SYNC_RWMUTEX_RLOCK
+_WR_SYNC_WAITGROUP_WAIT = WaitReason.SYNC_WAITGROUP_WAIT
+
 MUTEX_TAG = -2
 RW_TAG = -3
 WG_TAG = -4
@@ -88,7 +95,7 @@ class Mutex:
                 self.starving = True
             w.queue = self.waiters
             self.waiters.appendleft(w)
-            return park(g, WaitReason.SYNC_MUTEX_LOCK, None)
+            return park(g, _WR_SYNC_MUTEX_LOCK, None)
         if not self.locked and not (self.starving and self.waiters):
             self.locked = True
             return None
@@ -96,7 +103,7 @@ class Mutex:
         w.ok = False
         w.queue = self.waiters
         self.waiters.append(w)
-        return park(g, WaitReason.SYNC_MUTEX_LOCK, None)
+        return park(g, _WR_SYNC_MUTEX_LOCK, None)
 
     def try_lock(self) -> bool:
         if self.locked or (self.starving and self.waiters):
@@ -147,7 +154,7 @@ class RWMutex:
         w = Waiter(g, None, RW_TAG)
         w.queue = self.wq
         self.wq.append(w)
-        return park(g, WaitReason.SYNC_RWMUTEX_LOCK, None)
+        return park(g, _WR_SYNC_RWMUTEX_LOCK, None)
 
     def unlock(self) -> None:
         if not self.writer:
@@ -171,7 +178,7 @@ class RWMutex:
         w = Waiter(g, None, RW_TAG)
         w.queue = self.rq
         self.rq.append(w)
-        return park(g, WaitReason.SYNC_RWMUTEX_RLOCK, None)
+        return park(g, _WR_SYNC_RWMUTEX_RLOCK, None)
 
     def runlock(self) -> None:
         if self.readers <= 0:
@@ -228,7 +235,7 @@ class WaitGroup:
         w = Waiter(g, None, WG_TAG)
         w.queue = self.waiters
         self.waiters.append(w)
-        return park(g, WaitReason.SYNC_WAITGROUP_WAIT, None)
+        return park(g, _WR_SYNC_WAITGROUP_WAIT, None)
 
     def check_invariants(self) -> None:
         assert self.count >= 0
@@ -268,7 +275,7 @@ class Cond:
             w = Waiter(g, None, COND_TAG)
             w.queue = self.waiters
             self.waiters.append(w)
-            return park(g, WaitReason.SYNC_COND_WAIT, None)
+            return park(g, _WR_SYNC_COND_WAIT, None)
         if w.index != COND_TAG:
             g.transfer = w  # a wake from L: let L's lock finish its protocol
         return self.L.lock(g)

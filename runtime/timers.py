@@ -34,6 +34,9 @@ from typing import Any
 from runtime.park import PARKED, WAITING, Waiter, _Parked, wake
 from runtime.waitreason import WaitReason
 
+# Enum members looked up once (enum attribute access is slow in 3.11).
+_WR_SLEEP = WaitReason.SLEEP
+
 NEVER = 1 << 62  # "no deadline": later than any reachable virtual time
 SLEEP_TAG = -5    # Waiter.index of a sleeper's wake record
 
@@ -98,7 +101,7 @@ class TimerHeap:
         t = Timer(when, 0, self._wake_sleeper, Waiter(g, None, SLEEP_TAG))
         self.add(t, when)
         g.status = WAITING
-        g.wait_reason = WaitReason.SLEEP
+        g.wait_reason = _WR_SLEEP
         g.transfer = None
         return PARKED
 

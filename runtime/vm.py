@@ -25,14 +25,30 @@ from typing import Any
 
 from lang.chunk import BoundMethod, Closure, Function
 from lang.opcodes import Op
+from runtime import channel as _chan_mod
 from runtime import vmops
+from runtime.channel import chan_op as _channel_chan_op
+from runtime.channel import make_channel as _make_channel
 from runtime.errors import GoPanic
 from runtime.goroutine import BOTTOM, BOUNDARY, DeferRecord, Frame, Goroutine, GStatus, PanicRecord
 from runtime.machine import Machine, StopReason
 from runtime.panics import panic_report, plain_error, print_value
-from runtime.park import PARKED
+from runtime.park import PARKED, Waiter
+from runtime.processor import CHAN_OP_UNITS
 from runtime.values import Iface, Pointer, Slice, copy_value, freeze, thaw
 from stdlib.runtime_pkg import GoExitGoroutine
+
+# Enum members as module constants: ``GStatus.RUNNING`` is a class
+# attribute lookup through the enum machinery (hundreds of ns in 3.11),
+# and run() uses these on every slice and every park.
+_GS_RUNNABLE = GStatus.RUNNABLE
+_GS_RUNNING = GStatus.RUNNING
+_GS_DEAD = GStatus.DEAD
+_SR_BLOCKED = StopReason.BLOCKED
+_SR_BUDGET = StopReason.BUDGET
+_SR_BUDGET_CALL = StopReason.BUDGET_CALL
+_SR_EXITED = StopReason.EXITED
+_SR_PANICKED = StopReason.PANICKED
 
 MIN64 = -(1 << 63)
 MAX64 = (1 << 63) - 1
@@ -137,8 +153,14 @@ RECV = Op.RECV.value
 RECV_OK = Op.RECV_OK.value
 CLOSE = Op.CLOSE.value
 SELECT = Op.SELECT.value
+# The channel branch of run() dispatches with range tests.
+assert (SEND, RECV, RECV_OK, CLOSE, SELECT) == tuple(range(SEND, SEND + 5))
+RACE = Op.RACE.value
+assert RACE == SELECT + 1  # RACE shares the channel ops' range test in run()
 
 CALL_COST = 4
+# Shared argument list of deferred calls without arguments (never mutated).
+_NO_ARGS: list[Any] = []
 
 
 class CallReturned(Exception):
@@ -153,6 +175,10 @@ def start_goroutine(g: Goroutine, fn: Any, args: list[Any]) -> None:
         g.frames.append(_exit_frame())
     else:
         fr.special = BOTTOM
+        if len(g.frames) == 1:
+            # An exact-size stack: append() over-allocates, and a goroutine
+            # that only parks never grows it (bench `parked`: < 1 KB each).
+            g.frames = [fr]
 
 
 def _exit_frame() -> Frame:
@@ -214,7 +240,7 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
     code = frame.fn.code
     regs = frame.regs
     pc = frame.pc
-    g.status = GStatus.RUNNING
+    g.status = _GS_RUNNING
     start_budget = budget
     min64 = MIN64
     max64 = MAX64
@@ -233,8 +259,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                         if budget <= 0:
                             frame.pc = c
                             g.instructions += start_budget - budget
-                            g.status = GStatus.RUNNABLE
-                            return StopReason.BUDGET
+                            g.status = _GS_RUNNABLE
+                            return _SR_BUDGET
                         pc = c
                 elif op == ADD_INT:
                     v = regs[b] + regs[c]
@@ -249,8 +275,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             if budget <= 0:
                                 frame.pc = c
                                 g.instructions += start_budget - budget
-                                g.status = GStatus.RUNNABLE
-                                return StopReason.BUDGET
+                                g.status = _GS_RUNNABLE
+                                return _SR_BUDGET
                         pc = c
                 elif op == ADDI:
                     v = regs[b] + c
@@ -265,8 +291,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             if budget <= 0:
                                 frame.pc = c
                                 g.instructions += start_budget - budget
-                                g.status = GStatus.RUNNABLE
-                                return StopReason.BUDGET
+                                g.status = _GS_RUNNABLE
+                                return _SR_BUDGET
                         pc = c
                 elif op == SUB_INT:
                     v = regs[b] - regs[c]
@@ -334,7 +360,7 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             if res is PARKED:
                                 frame.pc = pc - 1
                                 g.instructions += start_budget - budget
-                                return StopReason.BLOCKED
+                                return _SR_BLOCKED
                             _store_native_result(regs, b, c >> 8, res)
                     elif f is None:
                         raise vmops.nil_deref()
@@ -344,7 +370,7 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                         if res is PARKED:
                             frame.pc = pc - 1
                             g.instructions += start_budget - budget
-                            return StopReason.BLOCKED
+                            return _SR_BLOCKED
                         nres = c >> 8
                         if nres == 1:
                             regs[b] = res
@@ -354,8 +380,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                     if budget <= 0:
                         frame.pc = pc
                         g.instructions += start_budget - budget
-                        g.status = GStatus.RUNNABLE
-                        return StopReason.BUDGET_CALL
+                        g.status = _GS_RUNNABLE
+                        return _SR_BUDGET_CALL
                 elif op == RET:
                     rb = frame.ret_base
                     frames.pop()
@@ -380,14 +406,118 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                     code = frame.fn.code
                     regs = frame.regs
                     pc = frame.pc
+                elif op == LOAD_CELL:
+                    regs[a] = regs[b][0]
+                elif op == INDEX_LIST:
+                    lst = regs[b]
+                    i = regs[c]
+                    if 0 <= i < len(lst):
+                        regs[a] = lst[i]
+                    else:
+                        raise vmops.index_error(i, len(lst))
+                elif op == SET_LIST:
+                    lst = regs[a]
+                    i = regs[b]
+                    if 0 <= i < len(lst):
+                        lst[i] = regs[c]
+                    else:
+                        raise vmops.index_error(i, len(lst))
+                elif op == LOAD_GLOBAL:
+                    regs[a] = frame.fn.globals[b]
+                elif SEND <= op <= RACE:
+                    if op == RACE:
+                        # -race only: lang/compile_race.py emits RACE (the
+                        # opcode after SELECT, so it shares this range test);
+                        # a plain run never meets one.
+                        machine.race.access(g, frame.fn, regs, pc, a)  # type: ignore[attr-defined]
+                        continue
+                    # Channel ops are contiguous opcodes: one range test
+                    # here keeps them near the top of the chain.  Fast
+                    # paths (first execution, non-nil channel) call the
+                    # Channel directly; re-execution after a wake, nil
+                    # channels, close and select go through chan_op.
+                    if g.transfer is None:
+                        if op == RECV:
+                            ch = regs[b]
+                            if ch is not None:
+                                buf = ch.buf
+                                if buf and not ch.sendq and _chan_mod._obs is None:
+                                    # Buffered value, no sender waiting.
+                                    regs[a] = buf.popleft()
+                                    budget -= CHAN_OP_UNITS
+                                    continue
+                                v = ch.recv(g)
+                                if v is PARKED:
+                                    frame.pc = pc - 1
+                                    g.instructions += start_budget - budget
+                                    return _SR_BLOCKED
+                                regs[a] = v
+                                budget -= CHAN_OP_UNITS
+                                continue
+                        elif op == SEND:
+                            ch = regs[a]
+                            if ch is not None:
+                                if (len(ch.buf) < ch.cap and not ch.recvq and not ch.closed
+                                        and _chan_mod._obs is None):
+                                    # Room in the buffer, no receiver waiting.
+                                    ch.buf.append(regs[b])
+                                    budget -= CHAN_OP_UNITS
+                                    continue
+                                frame.pc = pc
+                                if ch.send(g, regs[b]) is PARKED:
+                                    frame.pc = pc - 1
+                                    g.instructions += start_budget - budget
+                                    return _SR_BLOCKED
+                                budget -= CHAN_OP_UNITS
+                                continue
+                        elif op == RECV_OK:
+                            ch = regs[b]
+                            if ch is not None:
+                                buf = ch.buf
+                                if buf and not ch.sendq and _chan_mod._obs is None:
+                                    regs[a] = buf.popleft()
+                                    regs[a + 1] = True
+                                    budget -= CHAN_OP_UNITS
+                                    continue
+                                v = ch.recv_ok(g)
+                                if v is PARKED:
+                                    frame.pc = pc - 1
+                                    g.instructions += start_budget - budget
+                                    return _SR_BLOCKED
+                                regs[a], regs[a + 1] = v
+                                budget -= CHAN_OP_UNITS
+                                continue
+                    elif op <= RECV_OK:
+                        # Re-execution after a wake: the waker filled the
+                        # Waiter in g.transfer (runtime/park.py).  A send
+                        # woken by close (ok False) panics in chan_op.
+                        t = g.transfer
+                        if type(t) is Waiter:
+                            if op == RECV:
+                                regs[a] = t.elem
+                            elif op == RECV_OK:
+                                regs[a] = t.elem
+                                regs[a + 1] = t.ok
+                            elif not t.ok:
+                                t = None
+                            if t is not None:
+                                g.transfer = None
+                                budget -= CHAN_OP_UNITS
+                                continue
+                    frame.pc = pc
+                    stop = _channel_chan_op(machine, g, frame, op, a, b, c)
+                    if stop is not None:
+                        g.instructions += start_budget - budget
+                        return stop
+                    budget -= CHAN_OP_UNITS
                 elif op == JMP:
                     if a < pc:
                         budget -= pc - a
                         if budget <= 0:
                             frame.pc = a
                             g.instructions += start_budget - budget
-                            g.status = GStatus.RUNNABLE
-                            return StopReason.BUDGET
+                            g.status = _GS_RUNNABLE
+                            return _SR_BUDGET
                     pc = a
                 elif op == JFALSE:
                     if not regs[a]:
@@ -404,8 +534,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             if budget <= 0:
                                 frame.pc = c
                                 g.instructions += start_budget - budget
-                                g.status = GStatus.RUNNABLE
-                                return StopReason.BUDGET
+                                g.status = _GS_RUNNABLE
+                                return _SR_BUDGET
                         pc = c
                 elif op == JGT:
                     if regs[a] > regs[b]:
@@ -414,8 +544,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             if budget <= 0:
                                 frame.pc = c
                                 g.instructions += start_budget - budget
-                                g.status = GStatus.RUNNABLE
-                                return StopReason.BUDGET
+                                g.status = _GS_RUNNABLE
+                                return _SR_BUDGET
                         pc = c
                 elif op == JEQ:
                     if regs[a] == regs[b]:
@@ -424,8 +554,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             if budget <= 0:
                                 frame.pc = c
                                 g.instructions += start_budget - budget
-                                g.status = GStatus.RUNNABLE
-                                return StopReason.BUDGET
+                                g.status = _GS_RUNNABLE
+                                return _SR_BUDGET
                         pc = c
                 elif op == JNE:
                     if regs[a] != regs[b]:
@@ -434,8 +564,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             if budget <= 0:
                                 frame.pc = c
                                 g.instructions += start_budget - budget
-                                g.status = GStatus.RUNNABLE
-                                return StopReason.BUDGET
+                                g.status = _GS_RUNNABLE
+                                return _SR_BUDGET
                         pc = c
                 elif op == INDEX_SLICE:
                     s = regs[b]
@@ -444,8 +574,6 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                         regs[a] = s.arr[s.off + i]
                     else:
                         raise vmops.index_error(i, 0 if s is None else s.len)
-                elif op == LOAD_CELL:
-                    regs[a] = regs[b][0]
                 elif op == STORE_CELL:
                     regs[a][0] = regs[b]
                 elif op == GETFIELD:
@@ -477,8 +605,6 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                         regs[a] = x // y
                     else:
                         regs[a] = vmops.wrap64(vmops.div_int(x, y))
-                elif op == LOAD_GLOBAL:
-                    regs[a] = frame.fn.globals[b]
                 elif op == STORE_GLOBAL:
                     frame.fn.globals[a] = regs[b]
                 elif op == SET_SLICE:
@@ -488,20 +614,6 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                         s.arr[s.off + i] = regs[c]
                     else:
                         raise vmops.index_error(i, 0 if s is None else s.len)
-                elif op == INDEX_LIST:
-                    lst = regs[b]
-                    i = regs[c]
-                    if 0 <= i < len(lst):
-                        regs[a] = lst[i]
-                    else:
-                        raise vmops.index_error(i, len(lst))
-                elif op == SET_LIST:
-                    lst = regs[a]
-                    i = regs[b]
-                    if 0 <= i < len(lst):
-                        lst[i] = regs[c]
-                    else:
-                        raise vmops.index_error(i, len(lst))
                 elif op == LEN:
                     if c == 0:
                         s = regs[b]
@@ -578,7 +690,7 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                         if res is PARKED:
                             frame.pc = pc - 1
                             g.instructions += start_budget - budget
-                            return StopReason.BLOCKED
+                            return _SR_BLOCKED
                         _store_native_result(regs, b, c >> 8, res)
                     budget -= CALL_COST
                 elif op == RUN_DEFERS:
@@ -698,9 +810,11 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                     impl, mode = vmops.lookup_method(recv.type, regs[c])
                     regs[a] = BoundMethod(impl, vmops.method_receiver(recv.value, mode))
                 elif op == DEFER:
+                    rec = DeferRecord(regs[a], regs[b:b + c] if c else _NO_ARGS)
                     if frame.defers is None:
-                        frame.defers = []
-                    frame.defers.append(DeferRecord(regs[a], regs[b:b + c]))
+                        frame.defers = [rec]
+                    else:
+                        frame.defers.append(rec)
                 elif op == GO:
                     frame.pc = pc
                     machine.spawn(regs[a], regs[b:b + c], g,
@@ -726,14 +840,7 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                 elif op == ITER_INIT:
                     regs[a] = _make_iter(regs[b], c)
                 elif op == MAKE_CHAN:
-                    regs[a] = _channel_module().make_channel(regs[b], regs[c])
-                elif op in (SEND, RECV, RECV_OK, CLOSE, SELECT):
-                    frame.pc = pc
-                    stop = _chan_op(machine, g, frame, op, a, b, c)
-                    if stop is not None:
-                        g.instructions += start_budget - budget
-                        return stop
-                    # The goroutine may have been handed a value synchronously.
+                    regs[a] = _make_channel(regs[b], regs[c])
                 else:
                     raise AssertionError(f"unknown opcode {op}")
         except GoExitGoroutine:
@@ -783,21 +890,6 @@ def _make_iter(v: Any, kind: int) -> Any:
     return gen()
 
 
-def _channel_module() -> Any:
-    import importlib
-    return importlib.import_module("runtime.channel")
-
-
-def _chan_op(machine: Machine, g: Goroutine, frame: Frame, op: int,
-             a: int, b: int, c: int) -> StopReason | None:
-    """Channel operations are delegated to runtime/channel.py, which owns
-    wait queues: ``chan_op(machine, g, frame, op, a, b, c)`` performs the
-    operation or parks g (returning StopReason.BLOCKED)."""
-    mod = _channel_module()
-    res: StopReason | None = mod.chan_op(machine, g, frame, op, a, b, c)
-    return res
-
-
 # -- returns and panics (slow paths) ---------------------------------------
 
 def _ret_slow(g: Goroutine, frame: Frame, results: list[Any]) -> StopReason | None:
@@ -815,8 +907,8 @@ def _ret_slow(g: Goroutine, frame: Frame, results: list[Any]) -> StopReason | No
             return None
         return continue_unwind(g)
     if frame.special is BOTTOM or not g.frames:
-        g.status = GStatus.DEAD
-        return StopReason.EXITED
+        g.status = _GS_DEAD
+        return _SR_EXITED
     caller = g.frames[-1]
     rb = frame.ret_base
     if rb >= 0:
@@ -829,7 +921,8 @@ def start_panic(g: Goroutine, value: Any, goexit: bool = False) -> StopReason | 
     continue running g.frames[-1] (a deferred call was pushed)."""
     rec = PanicRecord(value, goexit)
     rec_stack = g.stack()
-    g.panics.append(rec)
+    # A new list: a goroutine starts with a shared empty chain.
+    g.panics = [*g.panics, rec]
     g.panic_stack = rec_stack
     return continue_unwind(g)
 
@@ -855,14 +948,14 @@ def continue_unwind(g: Goroutine) -> StopReason | None:
         g.frames.pop()
         if type(f.special) is PanicRecord and f.special is not pr:
             f.special.aborted = True
-    g.status = GStatus.DEAD
+    g.status = _GS_DEAD
     if pr.goexit:
         g.panics.remove(pr)
         g.goexit = True
-        return StopReason.EXITED
+        return _SR_EXITED
     g.exit_panic = pr
     g.panic_text = panic_report(g, g.panics, g.panic_stack)
-    return StopReason.PANICKED
+    return _SR_PANICKED
 
 
 # -- calls from natives back into Go ----------------------------------------

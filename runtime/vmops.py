@@ -16,6 +16,7 @@ from typing import Any
 
 from lang import types as T
 from runtime.errors import GoPanic
+from runtime.limits import charge  # --max-memory: charged where slices grow
 from runtime.panics import NIL_DEREF, plain_error
 from runtime.values import Pointer, Slice, bytes_str, copy_value, runtime_error, str_bytes
 
@@ -135,6 +136,7 @@ def append_values(s: Slice | None, vals: list[Any], elemsize: int) -> Slice | No
         if n == 0:
             return None
         cap = grow_cap(0, n, elemsize)
+        charge(cap * 8)
         arr = vals + [_zero_like(vals[0])] * 0
         arr.extend(_zeros(vals[0], cap - n))
         return Slice(arr, 0, n, cap)
@@ -145,6 +147,7 @@ def append_values(s: Slice | None, vals: list[Any], elemsize: int) -> Slice | No
         arr[start:start + n] = vals
         return Slice(arr, s.off, ln + n, s.cap)
     cap = grow_cap(s.cap, ln + n, elemsize)
+    charge(cap * 8)
     arr = s.arr[s.off:s.off + ln]
     arr.extend(vals)
     if ln + n < cap:
@@ -219,8 +222,10 @@ def make_slice(length: Any, cap: Any, zero: Any) -> Slice:
     if cap < length:
         raise GoPanic(runtime_error("makeslice: cap out of range"))
     if isinstance(zero, list):
+        charge(cap * (64 + 8 * len(zero)))
         arr = [copy_value(zero) for _ in range(cap)]
     else:
+        charge(cap * 8)
         arr = [zero] * cap
     return Slice(arr, 0, length, cap)
 

@@ -32,27 +32,41 @@ def _ptr(p: Pointer | None) -> Pointer:
     return p
 
 
+def _sync(g: Any, q: Pointer) -> None:
+    """-race: an atomic operation is a synchronising access (runtime/race.py)."""
+    race = getattr(getattr(g, "machine", None), "race", None)
+    if race is not None:
+        race.atomic(g, q.ref, q.idx)
+
+
 def _funcs(code: int) -> dict[str, Callable[..., Any]]:
     def add(g: Any, p: Pointer | None, d: int) -> int:
         q = _ptr(p)
+        _sync(g, q)
         v = wrap(q.load() + d, code)
         q.store(v)
         return v
 
     def load(g: Any, p: Pointer | None) -> Any:
-        return _ptr(p).load()
+        q = _ptr(p)
+        _sync(g, q)
+        return q.load()
 
     def store(g: Any, p: Pointer | None, v: Any) -> None:
-        _ptr(p).store(v)
+        q = _ptr(p)
+        _sync(g, q)
+        q.store(v)
 
     def swap(g: Any, p: Pointer | None, v: Any) -> Any:
         q = _ptr(p)
+        _sync(g, q)
         old = q.load()
         q.store(v)
         return old
 
     def cas(g: Any, p: Pointer | None, old: Any, new: Any) -> bool:
         q = _ptr(p)
+        _sync(g, q)
         if q.load() == old:
             q.store(new)
             return True

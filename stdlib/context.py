@@ -177,8 +177,23 @@ def _new_cancel(g: Any, parent: Ctx, kind: str, name: str) -> Ctx:
     return c
 
 
+def _race_cancel(g: Any, c: Ctx) -> None:
+    """-race: cancelling closes Done channels; the close (by g) happens
+    before every receive that sees it (runtime/race.py)."""
+    race = getattr(getattr(g, "machine", None), "race", None)
+    if race is None:
+        return
+    todo = [c]
+    while todo:
+        x = todo.pop()
+        if x.err is None:
+            race.close_native(g, x.done)
+            todo.extend(x.children)
+
+
 def _cancel_func(c: Ctx) -> Any:
     def cancel(g: Any) -> None:
+        _race_cancel(g, c)
         c.cancel(CANCELED)
     return cancel
 

@@ -97,37 +97,130 @@ def _cond(recv: Pointer | None) -> Cond:
     return st
 
 
+# -race: happens-before edges for runtime/race.py.  ``_race(g)`` is None
+# unless the run has a detector, so a plain run pays one attribute lookup.
+def _race(g: Any) -> Any:
+    try:
+        return g.machine.race
+    except AttributeError:
+        return None
+
+
+def _acquired(g: Any, res: Any, *keys: Any) -> Any:
+    """res from a lock/wait: when it succeeded (not PARKED), acquire keys."""
+    if res is None or res is True:
+        race = _race(g)
+        if race is not None:
+            for k in keys:
+                race.acquire(g, k)
+    return res
+
+
+def _released(g: Any, key: Any) -> None:
+    race = _race(g)
+    if race is not None:
+        race.release(g, key)
+
+
+def _mutex_lock(g: Any, r: Pointer | None) -> Any:
+    st = _mutex(r)
+    res = st.lock(g)
+    if res is None:
+        race = _race(g)
+        if race is not None:
+            race.acquire(g, st)
+    return res
+
+
+def _mutex_unlock(g: Any, r: Pointer | None) -> None:
+    st = _mutex(r)
+    race = _race(g)
+    if race is not None:
+        race.release(g, st)
+    st.unlock()
+
+
+def _rw_lock(g: Any, r: Pointer | None) -> Any:
+    st = _rw(r)
+    return _acquired(g, st.lock(g), st, st.rq)
+
+
+def _rw_trylock(g: Any, r: Pointer | None) -> Any:
+    st = _rw(r)
+    return _acquired(g, st.try_lock(), st, st.rq)
+
+
+def _rw_unlock(g: Any, r: Pointer | None) -> None:
+    st = _rw(r)
+    _released(g, st)
+    st.unlock()
+
+
+def _rw_runlock(g: Any, r: Pointer | None) -> None:
+    st = _rw(r)
+    _released(g, st.rq)  # the readers' side: RUnlock -> the next Lock
+    st.runlock()
+
+
+def _wg_done(g: Any, r: Pointer | None, n: int = -1) -> None:
+    st = _wg(r)
+    if n < 0:
+        _released(g, st)
+    st.add(n)
+
+
 def _method(t: T.Named, name: str, params: tuple[T.Type, ...], results: tuple[T.Type, ...],
             impl: Callable[..., Any]) -> None:
     t.methods[name] = T.MethodInfo(name, T.Signature(params, results), True, impl=impl)
 
 
-_method(MUTEX, "Lock", (), (), lambda g, r: _mutex(r).lock(g))
-_method(MUTEX, "Unlock", (), (), lambda g, r: _mutex(r).unlock())
-_method(MUTEX, "TryLock", (), (T.BOOL,), lambda g, r: _mutex(r).try_lock())
+_method(MUTEX, "Lock", (), (), _mutex_lock)
+_method(MUTEX, "Unlock", (), (), _mutex_unlock)
+_method(MUTEX, "TryLock", (), (T.BOOL,),
+        lambda g, r: _acquired(g, _mutex(r).try_lock(), _mutex(r)))
 
-_method(RWMUTEX, "Lock", (), (), lambda g, r: _rw(r).lock(g))
-_method(RWMUTEX, "Unlock", (), (), lambda g, r: _rw(r).unlock())
-_method(RWMUTEX, "RLock", (), (), lambda g, r: _rw(r).rlock(g))
-_method(RWMUTEX, "RUnlock", (), (), lambda g, r: _rw(r).runlock())
-_method(RWMUTEX, "TryLock", (), (T.BOOL,), lambda g, r: _rw(r).try_lock())
-_method(RWMUTEX, "TryRLock", (), (T.BOOL,), lambda g, r: _rw(r).try_rlock())
+_method(RWMUTEX, "Lock", (), (), _rw_lock)
+_method(RWMUTEX, "Unlock", (), (), _rw_unlock)
+_method(RWMUTEX, "RLock", (), (), lambda g, r: _acquired(g, _rw(r).rlock(g), _rw(r)))
+_method(RWMUTEX, "RUnlock", (), (), _rw_runlock)
+_method(RWMUTEX, "TryLock", (), (T.BOOL,), _rw_trylock)
+_method(RWMUTEX, "TryRLock", (), (T.BOOL,),
+        lambda g, r: _acquired(g, _rw(r).try_rlock(), _rw(r)))
 
-_method(WAITGROUP, "Add", (T.INT,), (), lambda g, r, n: _wg(r).add(n))
-_method(WAITGROUP, "Done", (), (), lambda g, r: _wg(r).done())
-_method(WAITGROUP, "Wait", (), (), lambda g, r: _wg(r).wait(g))
+_method(WAITGROUP, "Add", (T.INT,), (), lambda g, r, n: _wg_done(g, r, n))
+_method(WAITGROUP, "Done", (), (), _wg_done)
+_method(WAITGROUP, "Wait", (), (), lambda g, r: _acquired(g, _wg(r).wait(g), _wg(r)))
 
 
 def _once_do(g: Any, recv: Pointer | None, f: Any) -> None:
-    if _once(recv).begin():
+    st = _once(recv)
+    if st.begin():
         g.call(f, [])
+        _released(g, st)  # -race: f's effects happen before every Do returns
+    else:
+        _acquired(g, None, st)
+
+
+def _cond_wait(g: Any, r: Pointer | None) -> Any:
+    c = _cond(r)
+    _released(g, c.L)  # -race: Wait unlocks L
+    return _acquired(g, c.wait(g), c.L, c)
+
+
+def _cond_wake(g: Any, r: Pointer | None, everyone: bool) -> None:
+    c = _cond(r)
+    _released(g, c)
+    if everyone:
+        c.broadcast()
+    else:
+        c.signal()
 
 
 _method(ONCE, "Do", (T.Signature((), ()),), (), _once_do)
 
-_method(COND, "Wait", (), (), lambda g, r: _cond(r).wait(g))
-_method(COND, "Signal", (), (), lambda g, r: _cond(r).signal())
-_method(COND, "Broadcast", (), (), lambda g, r: _cond(r).broadcast())
+_method(COND, "Wait", (), (), _cond_wait)
+_method(COND, "Signal", (), (), lambda g, r: _cond_wake(g, r, False))
+_method(COND, "Broadcast", (), (), lambda g, r: _cond_wake(g, r, True))
 
 
 def _new_cond(g: Any, locker: Any) -> Pointer:

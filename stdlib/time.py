@@ -241,16 +241,24 @@ _tmethod("Hour", (), (T.INT,), lambda g, t: (t[0] // HOUR) % 24)
 
 # ------------------------------------------------------------ functions
 
+def _epoch(g: Any) -> int:
+    """Unix ns of the machine's instant 0: the host's start time with
+    --clock=real (so Now reads the wall clock), else the Playground's."""
+    epoch = getattr(getattr(g, "machine", None), "wall_epoch_ns", None)
+    return EPOCH_UNIX_NS if epoch is None else int(epoch)
+
+
 def _now(g: Any) -> list[int]:
-    return make_time(_virtual_now(g))
+    v = _virtual_now(g)
+    return [_epoch(g) + v, v]
 
 
 def _since(g: Any, t: list[int]) -> int:
-    return int(EPOCH_UNIX_NS + _virtual_now(g) - t[0])
+    return int(_epoch(g) + _virtual_now(g) - t[0])
 
 
 def _until(g: Any, t: list[int]) -> int:
-    return int(t[0] - EPOCH_UNIX_NS - _virtual_now(g))
+    return int(t[0] - _epoch(g) - _virtual_now(g))
 
 
 def _sleep(g: Any, d: int) -> Any:
@@ -260,7 +268,11 @@ def _sleep(g: Any, d: int) -> Any:
 def _arm_channel_timer(g: Any, d: int, period: int) -> tuple[Channel, Timer]:
     m = _machine(g)
     ch = Channel(1, [0, -1])
-    t = channel_timer(0, period, ch, make_time)
+    epoch = _epoch(g)
+    if epoch == EPOCH_UNIX_NS:
+        t = channel_timer(0, period, ch, make_time)
+    else:  # --clock=real: the fire time on the host's calendar
+        t = channel_timer(0, period, ch, lambda at: [epoch + at, at])
     m.timers.add(t, m.now(g) + max(d, 0))
     return ch, t
 
@@ -289,6 +301,9 @@ def _new_ticker(g: Any, d: int) -> Pointer:
 
 def _after_func(g: Any, d: int, f: Any) -> Pointer:
     m = _machine(g)
+    race = getattr(m, "race", None)
+    if race is not None:
+        race.timer_start(g, f)  # -race: AfterFunc happens before f starts
     t = func_timer(0, lambda at: m.spawn(f, [], None, None))
     m.timers.add(t, m.now(g) + max(d, 0))
     return Pointer([[None, t]], 0)

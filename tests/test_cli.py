@@ -110,11 +110,11 @@ def test_help_lists_commands_and_run_flags() -> None:
 
 
 @pytest.mark.parametrize("argv", [[], ["repl"]])
-def test_repl_is_honestly_not_there_yet(argv: list[str]) -> None:
-    code, out, err = run_csp(argv)
-    assert code == 2
-    assert out == ""
-    assert "REPL arrives with a later issue" in err
+def test_repl_runs_piped_entries(argv: list[str]) -> None:
+    # stdin is not a terminal here: the REPL runs the entries it reads.
+    code, out, err = run_csp(argv, stdin="x := 20\nx + 1\n")
+    assert code == 0, err
+    assert out == "21 (int)\n"
 
 
 def test_unknown_command() -> None:
@@ -283,7 +283,8 @@ def test_step_limit_message(monkeypatch: pytest.MonkeyPatch, write_csp: Writer) 
     fake_pipeline(monkeypatch, loads_ok)
     fake_runtime(monkeypatch, run_program)
     code, out, err = run_csp(["run", "--max-steps", "50", str(write_csp(HELLO))])
-    assert (code, out, err) == (2, "partial output\n", "csp: program exceeded 50 steps\n")
+    assert (code, out) == (4, "partial output\n")
+    assert err == "csp: program exceeded --max-steps=50 (raise it with --max-steps)\n"
 
 
 def test_unsupported_runtime_flags_are_announced(
@@ -446,8 +447,8 @@ def test_e2e_os_exit_status(write_csp: Writer) -> None:
 def test_e2e_max_steps_stops_endless_loop(write_csp: Writer) -> None:
     path = str(write_csp("package main\n\nfunc main() {\n\tfor {\n\t}\n}\n"))
     code, out, err = run_csp(["run", "--max-steps", "5000", path])
-    assert code == 2
-    assert "csp: program exceeded 5000 steps" in err
+    assert code == 4
+    assert "csp: program exceeded --max-steps=5000 (raise it with --max-steps)" in err
 
 
 def test_e2e_program_args(write_csp: Writer) -> None:
