@@ -203,6 +203,7 @@ def test_real_terminal_pexpect(tmp_path: Path) -> None:
         child.expect("looping\r\n")  # the output, not the echo of the input
         child.kill(signal.SIGINT)  # what the terminal sends for Ctrl-C
         child.expect("interrupted")
+        child.expect("csp>")  # the session goes on with a fresh prompt
         child.sendcontrol("d")
         child.expect(pexpect.EOF)
     finally:
