@@ -176,13 +176,13 @@ def plan_for(config: dict[str, Any], seeds: Optional[int] = None) -> RunPlan:
 
 
 def replay_command(path: str, plan: RunPlan, seed: int, procs: int) -> str:
-    flags = [f"--seed {seed}", f"--procs {procs}"]
-    if plan.preempt != "async":
-        flags.append(f"--preempt {plan.preempt}")
-    if plan.slice_units > 0:
-        flags.append(f"--slice {plan.slice_units}")
-    if plan.race:
-        flags.append("-race")
+    """The ``csp run --replay SCHEDULE ...`` command that reproduces one
+    graded run exactly (the schedule string is csp.replay's format)."""
+    from csp.replay import RunSchedule
+
+    schedule = RunSchedule(seed=seed, procs=procs, slice=max(plan.slice_units, 0),
+                           preempt=plan.preempt, race=plan.race).encode()
+    flags = [f"--replay {schedule}"]
     if plan.leaks:
         flags.append("--leaks=error")
     flags.append(f"--max-steps {plan.max_steps}")

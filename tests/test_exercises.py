@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import time
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def test_wrong_solution_fails_the_named_check(name: str, path: Path) -> None:
     bad = failed[m.group(1)]
     assert bad.message
     if bad.seed is not None:
-        assert bad.replay is not None and f"--seed {bad.seed}" in bad.replay
+        assert bad.replay is not None and f"--replay v1:seed={bad.seed}:" in bad.replay
         assert bad.replay.startswith("csp run ")
 
 
@@ -100,7 +101,12 @@ def test_start_check_hint_flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     # The untouched starter deadlocks (the channel is never closed).
     code, out = _cli(["check"], capsys)
     assert code == 1
-    assert "\u2717 no deadlock" in out and "csp run --seed" in out
+    assert "\u2717 no deadlock" in out and "csp run --replay v1:seed=" in out
+    # The printed command reproduces the failure: the starter deadlocks.
+    replay = next(line for line in out.splitlines() if "csp run --replay" in line)
+    argv = shlex.split(replay[replay.index("csp run ") + len("csp "):])
+    assert cli_main(argv) == 2
+    assert "all goroutines are asleep" in capsys.readouterr().err
     # Hints come one at a time, then repeat the last.
     hints = exercise.find_exercise("close-and-range").hints()
     _, first = _cli(["hint"], capsys)
@@ -127,7 +133,7 @@ def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
     by_name = {c["check"]: c for c in data["checks"]}
     speed = by_name["parallel speed-up"]
     assert speed["passed"] is False and speed["seed"] == 1 and speed["procs"] == 1
-    assert "--procs 1" in speed["replay"]
+    assert ":procs=1" in speed["replay"] and speed["replay"].startswith("csp run --replay v1:")
     assert by_name["output"]["passed"] is True
 
 
