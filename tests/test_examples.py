@@ -416,9 +416,9 @@ def test_every_article_example_is_tested() -> None:
     assert untested == []
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.csp")))
+# hello.csp and closures.csp are CLI examples, not article examples.
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.csp")
+                                        if p.name not in {"hello.csp", "closures.csp"}))
 def test_example_is_in_claims_table(name: str) -> None:
-    if name in {"hello.csp", "closures.csp"}:
-        pytest.skip("not an article example")
     claims = (EXAMPLES / "CLAIMS.md").read_text(encoding="utf-8")
     assert name in claims
