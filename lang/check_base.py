@@ -92,18 +92,8 @@ def tstr(t: T.Type) -> str:
 
 
 def sig_tail(sig: T.Signature) -> str:
-    ps = []
-    for i, p in enumerate(sig.params):
-        if sig.variadic and i == len(sig.params) - 1 and isinstance(p, T.Slice):
-            ps.append("..." + tstr(p.elem))
-        else:
-            ps.append(tstr(p))
-    s = "(" + ", ".join(ps) + ")"
-    if len(sig.results) == 1:
-        s += " " + tstr(sig.results[0])
-    elif sig.results:
-        s += " (" + ", ".join(tstr(r) for r in sig.results) + ")"
-    return s
+    """A signature's tail with types spelled as compile errors show them."""
+    return T.signature_tail(sig, tstr)
 
 
 def describe(x: Operand) -> str:

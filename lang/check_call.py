@@ -16,7 +16,8 @@ from lang import info as I
 from lang import types as T
 from lang.check_base import CheckerBase, Mode, Operand, describe, sig_tail, tstr
 from lang.check_exprstr import expr_string
-from lang.check_types import comparable, convertible_types, is_bytes_or_runes
+from lang.check_types import convertible_types, is_bytes_or_runes
+from lang.types import comparable
 
 
 def summary_type(t: T.Type) -> str:

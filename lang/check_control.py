@@ -16,7 +16,8 @@ from lang import types as T
 from lang.check_base import Mode, Operand, describe, tstr
 from lang.check_exprstr import expr_string
 from lang.check_stmt import StmtMixin, Target, unparen
-from lang.check_types import comparable, missing_method
+from lang.check_types import missing_method
+from lang.types import comparable
 
 
 class ControlMixin(StmtMixin):

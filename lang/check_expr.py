@@ -19,11 +19,8 @@ from lang import info as I
 from lang import types as T
 from lang.check_base import CheckerBase, Mode, Operand, describe, tstr
 from lang.check_exprstr import expr_string
-from lang.check_types import (
-    comparable,
-    has_nil,
-    missing_method,
-)
+from lang.check_types import has_nil, missing_method
+from lang.types import comparable
 
 COMPARISON = frozenset({"==", "!=", "<", "<=", ">", ">="})
 UNTYPED_RANK = {T.Kind.UNTYPED_INT: 1, T.Kind.UNTYPED_RUNE: 2, T.Kind.UNTYPED_FLOAT: 3}

@@ -143,17 +143,6 @@ def missing_method(v: T.Type, iface: T.Interface) -> str | None:
     return None
 
 
-def comparable(t: T.Type) -> bool:
-    u = T.underlying(t)
-    if isinstance(u, (T.Slice, T.Map, T.Signature)):
-        return False
-    if isinstance(u, T.Struct):
-        return all(comparable(f.type) for f in u.fields)
-    if isinstance(u, T.Array):
-        return comparable(u.elem)
-    return True
-
-
 def has_nil(t: T.Type) -> bool:
     u = T.underlying(t)
     return isinstance(u, (T.Pointer, T.Slice, T.Map, T.Chan, T.Signature, T.Interface))

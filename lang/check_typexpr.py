@@ -13,7 +13,7 @@ from lang import ast
 from lang import info as I
 from lang import types as T
 from lang.check_base import CheckerBase, Mode, describe, tstr
-from lang.check_types import comparable
+from lang.types import comparable
 
 
 class TypeExprMixin(CheckerBase):

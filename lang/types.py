@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 
 class Kind(enum.IntEnum):
@@ -284,20 +284,34 @@ ANY = Interface(())
 ERROR = Named("error", "", Interface((Method("Error", Signature((), (STRING,))),)))
 
 
-def signature_tail(sig: Signature) -> str:
-    """``(int, string) (bool, error)``: the part of a func type after ``func``."""
+def signature_tail(sig: Signature, spell: Callable[[Type], str] = str) -> str:
+    """``(int, string) (bool, error)``: the part of a func type after ``func``,
+    each type written by ``spell`` (``str`` gives %T's spelling)."""
     ps = []
     for i, p in enumerate(sig.params):
         if sig.variadic and i == len(sig.params) - 1 and isinstance(p, Slice):
-            ps.append("..." + str(p.elem))
+            ps.append("..." + spell(p.elem))
         else:
-            ps.append(str(p))
+            ps.append(spell(p))
     s = "(" + ", ".join(ps) + ")"
     if len(sig.results) == 1:
-        s += " " + str(sig.results[0])
+        s += " " + spell(sig.results[0])
     elif sig.results:
-        s += " (" + ", ".join(str(r) for r in sig.results) + ")"
+        s += " (" + ", ".join(spell(r) for r in sig.results) + ")"
     return s
+
+
+def comparable(t: Type) -> bool:
+    """Go's comparability: == and != are defined (slices, maps and funcs
+    are not comparable, structs and arrays when their parts are)."""
+    u = underlying(t)
+    if isinstance(u, (Slice, Map, Signature)):
+        return False
+    if isinstance(u, Struct):
+        return all(comparable(f.type) for f in u.fields)
+    if isinstance(u, Array):
+        return comparable(u.elem)
+    return True
 
 
 def underlying(t: Type) -> Type:

@@ -46,15 +46,6 @@ def unwrap(ctx: Any, err: Any) -> Any:
     return call_method0(ctx, err.value, err.type, "Unwrap", m)
 
 
-def comparable(t: T.Type) -> bool:
-    u = T.underlying(t)
-    if isinstance(u, (T.Slice, T.Map, T.Signature)):
-        return False
-    if isinstance(u, T.Struct):
-        return all(comparable(f.type) for f in u.fields)
-    if isinstance(u, T.Array):
-        return comparable(u.elem)
-    return True
 
 
 def _call_is(ctx: Any, err: Iface, target: Any) -> bool:
@@ -72,7 +63,7 @@ def _call_is(ctx: Any, err: Iface, target: Any) -> bool:
 def is_(ctx: Any, err: Any, target: Any) -> bool:
     if target is None:
         return err is None
-    is_comparable = comparable(target.type)
+    is_comparable = T.comparable(target.type)
     while err is not None:
         if is_comparable and err == target:
             return True
