@@ -106,10 +106,7 @@ class Channel:
         sq = self.sendq
         w = Waiter(g, v, -1, sq)
         sq.append(w)
-        g.status = WAITING
-        g.wait_reason = _CHAN_SEND
-        g.transfer = w
-        return PARKED
+        return park(g, _CHAN_SEND, w)
 
     def offer(self, v: Any) -> bool:
         """Non-blocking send; False if it would block.  Panics if closed."""
@@ -161,28 +158,22 @@ class Channel:
         if self.buf or self.sendq:
             return self.take()
         if self.closed:
-            return copy_value(self.zero) if self.zero_is_list else self.zero
+            return self.zero_value()
         rq = self.recvq
         w = Waiter(g, None, -1, rq)
         rq.append(w)
-        g.status = WAITING
-        g.wait_reason = _CHAN_RECEIVE
-        g.transfer = w
-        return PARKED
+        return park(g, _CHAN_RECEIVE, w)
 
     def recv_ok(self, g: Any) -> Any:
         """v, ok := <-ch by goroutine g: a (value, ok) tuple, or PARKED."""
         if self.buf or self.sendq:
             return (self.take(), True)
         if self.closed:
-            return (copy_value(self.zero) if self.zero_is_list else self.zero, False)
+            return (self.zero_value(), False)
         rq = self.recvq
         w = Waiter(g, None, -1, rq)
         rq.append(w)
-        g.status = WAITING
-        g.wait_reason = _CHAN_RECEIVE
-        g.transfer = w
-        return PARKED
+        return park(g, _CHAN_RECEIVE, w)
 
     def can_recv(self) -> bool:
         """A receive would not block."""
