@@ -167,37 +167,6 @@ func main() {
                    "created by main.main in goroutine 1\n\tprog.csp:7\n")
 
 
-def test_parallel_cpu_speedup_in_virtual_time() -> None:
-    src = """package main
-
-import (
-	"fmt"
-	"sync"
-	"time"
-)
-
-func work(n int) int {
-	s := 0
-	for i := 0; i < n; i++ {
-		s += i % 7
-	}
-	return s
-}
-
-func main() {
-	start := time.Now()
-	var wg sync.WaitGroup
-	for i := 0; i < 4; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			work(20000)
-		}()
-	}
-	wg.Wait()
-	fmt.Println(int64(time.Since(start)))
-}
-"""
-    one = int(run_src(src, procs=1)[1])
-    four = int(run_src(src, procs=4)[1])
-    assert 0.2 < four / one < 0.35, (one, four)
+# The parallel speed-up in virtual time (1 vs 4 processors) is asserted, with
+# tighter bounds (3.3x-4.3x), by test_cpu_bound_work_on_4_procs_takes_a_quarter_of_1_proc
+# in tests/test_sched_issue3.py.
