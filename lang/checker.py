@@ -32,6 +32,7 @@ from lang.check_expr import ExprMixin
 from lang.check_stmt import BodyCtx
 from lang.check_typexpr import TypeExprMixin
 from lang.diagnostics import Diagnostic
+from lang.reassign import mark_reassigned
 
 _stdlib_loaded = False
 
@@ -166,6 +167,7 @@ def check(file: ast.File, *, repl: bool = False) -> tuple[I.TypeInfo | None, lis
     if ck.diags:
         diags = sorted(ck.diags, key=lambda d: (d.span.line, d.span.col))
         return None, diags
+    mark_reassigned(file, ck.info)
     return ck.info, []
 
 

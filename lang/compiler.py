@@ -6,8 +6,10 @@ the globals list and an entry function that initialises package variables
 in ``info.init_order`` and then calls ``main.main``.
 
 Invariants (beyond compile_expr's):
-- A variable that is captured or addressed (``Var.captured`` /
-  ``Var.addressed``) lives in a cell register; declaring it stores a fresh
+- A variable that is addressed, or captured and assigned after its
+  declaration (``Var.in_cell``), lives in a cell register (a captured
+  variable that never changes is copied into the closure instead, see
+  lang/reassign.py); declaring it stores a fresh
   cell, so a ``:=`` inside a loop body makes a new variable per iteration,
   and three-clause loop variables are re-celled before the post statement
   (Go 1.22 per-iteration semantics).
@@ -121,10 +123,11 @@ class FuncCompiler(ExprCompiler):
         for v in free:
             r = self.alloc_local()
             self.vars[v] = r
-            self.cells.add(v)
+            if v.in_cell:
+                self.cells.add(v)
         self.fn.nfree = len(free)
         for v in params:
-            if v is not None and (v.captured or v.addressed):
+            if v is not None and v.in_cell:
                 self.cells.add(v)
                 r = self.vars[v]
                 self.emit(Op.NEW_CELL, r, r)
@@ -142,7 +145,7 @@ class FuncCompiler(ExprCompiler):
                 self.load_zero(rt, r)
             if v is not None:
                 self.vars[v] = r
-                if v.captured or v.addressed:
+                if v.in_cell:
                     self.cells.add(v)
                     self.emit(Op.NEW_CELL, r, r)
         self.block(body.stmts)
@@ -240,7 +243,7 @@ class FuncCompiler(ExprCompiler):
     def declare(self, v: I.Var) -> int:
         r = self.alloc_local()
         self.vars[v] = r
-        if v.captured or v.addressed:
+        if v.in_cell:
             self.cells.add(v)
         return r
 
@@ -588,7 +591,7 @@ class FuncCompiler(ExprCompiler):
         if isinstance(init, ast.AssignStmt) and init.op == ":=":
             for e in init.lhs:
                 v = self.new_var_of(unparen(e))
-                if v is not None and (v.captured or v.addressed):
+                if v is not None and v.in_cell:
                     out.append(v)
         return out
 

@@ -9,8 +9,9 @@ Invariants:
 - ``Var.captured`` is True when a function literal nested in the declaring
   function refers to the variable; ``Var.addressed`` when ``&v`` is taken
   (explicitly, or implicitly by calling a pointer method on ``v`` or by
-  slicing an array variable).  Either means the variable lives in a heap
-  cell rather than directly in a register.
+  slicing an array variable).  ``Var.in_cell`` says whether it lives in a
+  heap cell rather than directly in a register: addressed, or captured and
+  ``reassigned`` after its declaration (lang/reassign.py).
 """
 
 from __future__ import annotations
@@ -39,6 +40,15 @@ class Var:
     captured: bool = False
     addressed: bool = False
     used: bool = False
+    # Assigned again after its declaration (lang/reassign.py); a captured
+    # variable that is not needs no cell: closures copy its value.
+    reassigned: bool = False
+
+    @property
+    def in_cell(self) -> bool:
+        """The variable lives in a heap cell: its address is taken, or a
+        closure captures it and it may change after the capture."""
+        return self.addressed or (self.captured and self.reassigned)
 
 
 @dataclass(eq=False, slots=True)
