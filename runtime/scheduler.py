@@ -362,6 +362,7 @@ class Scheduler:
         run_slice = self.run_slice
         obs = self.obs
         slice_units = self.slice_units
+        turn_ns = slice_units * INSTR_NS
         while True:
             if not heap:
                 self._idle_machine()
@@ -370,6 +371,12 @@ class Scheduler:
             p.in_heap = False
             self.cur_p = p
             g = p.cur
+            # p's turn: it keeps running goroutines (one after another when
+            # they block) until its clock passes turn_end; only then may a
+            # P with a lower clock take over.  The turn is as long as one
+            # slice, so causality holds within one slice's length, as with
+            # a single slice, without a P switch after every channel hop.
+            turn_end = p.now + turn_ns
             while True:
                 if theap and theap[0][0] <= p.now:
                     self._fire_timers(p.now)
@@ -447,8 +454,9 @@ class Scheduler:
                     # The hook (runtime/pct.py, csp explore) rearranged p's
                     # queues and chose what p runs next.
                     g = p.cur
-                # Keep going on p while it still has the lowest clock.
-                if heap:
+                # Keep going on p during its turn, and after it while it
+                # still has the lowest clock.
+                if heap and p.now >= turn_end:
                     top = heap[0]
                     if top[0] < p.now or (top[0] == p.now and top[1] < p.id):
                         self.cur_p = None
