@@ -22,7 +22,7 @@ from lang import ast
 from lang import info as I
 from lang import types as T
 from lang.chunk import Function
-from lang.opcodes import OPCODES, Op
+from lang.opcodes import OPCODES, Op, jump_operand
 
 CONST_FLAG = 0x4000
 PACKED_OPS = (Op.APPEND1, Op.APPEND_SLICE)
@@ -175,6 +175,7 @@ class FuncState:
                 else:
                     c = fix(c)
             out.append((op, a, b, c))
+        _thread_jumps(out, self.consts, nregs)
         fn.code = out
         fn.lines = list(self.lines)
         fn.nregs = nregs + len(self.consts)
@@ -182,6 +183,48 @@ class FuncState:
         fn.template = [None] * nregs + list(self.consts)
         fn.globals = self.prog.globals
         return fn
+
+
+_JMP = int(Op.JMP)
+_JTABLE = int(Op.JTABLE)
+_JUMP_AT: dict[int, int] = {int(o): jump_operand(o) for o in Op if jump_operand(o)}
+# Jumps the VM charges to the slice budget when they go backward (its
+# preemption points).  Others (JTABLE, ITER_NEXT) are only
+# threaded to forward targets, so every loop keeps a charged back edge.
+_CHARGED_BACKWARD = frozenset(int(o) for o in (
+    Op.JMP, Op.JTRUE, Op.JFALSE, Op.JLT, Op.JLE, Op.JGT, Op.JGE, Op.JEQ, Op.JNE,
+    Op.FORLOOP))
+
+
+def _thread_jumps(code: list[tuple[int, int, int, int]], consts: list[Any],
+                  const_base: int) -> None:
+    """Jump threading: a jump whose target is an unconditional JMP goes
+    straight to that JMP's destination (a `continue` or the end of a select
+    clause inside a loop otherwise costs two jumps per iteration).  Chains
+    are followed; a cycle of JMPs (an empty `for {}`) is left alone."""
+
+    def final(t: int) -> int:
+        seen = {t}
+        while 0 <= t < len(code) and code[t][0] == _JMP:
+            nxt = code[t][1]
+            if nxt in seen:
+                return t
+            seen.add(nxt)
+            t = nxt
+        return t
+
+    for k, ins in enumerate(code):
+        op = ins[0]
+        j = _JUMP_AT.get(op)
+        if j is not None:
+            ops = list(ins)
+            t = final(ops[j])
+            if t != ops[j] and (t > k or op in _CHARGED_BACKWARD):
+                ops[j] = t
+                code[k] = (ops[0], ops[1], ops[2], ops[3])
+        elif op == _JTABLE:
+            table = consts[ins[2] - const_base]
+            table[:] = [t if final(t) <= k else final(t) for t in table]
 
 
 # -- type helpers -------------------------------------------------------------

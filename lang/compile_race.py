@@ -12,7 +12,8 @@ Why a post-pass instead of compiler changes: the compiler stays untouched
 and pays nothing when -race is off (no RACE instruction ever exists then).
 
 Invariants after the pass:
-- Every jump target, ``Function.epilogue`` and the line table are remapped;
+- Every jump target (JTABLE's constant list included), ``Function.epilogue``
+  and the line table are remapped;
   a jump to an instrumented instruction lands on its RACE, so the check
   always runs right before the access.
 - A RACE 0 is immediately followed by the instruction it describes; a
@@ -30,6 +31,7 @@ from runtime.program import Program
 
 RACE = int(Op.RACE)
 SELECT = int(Op.SELECT)
+JTABLE = int(Op.JTABLE)
 
 # Instructions whose memory or channel effect the detector must see.
 ACCESS_OPS: frozenset[int] = frozenset(int(o) for o in (
@@ -71,6 +73,11 @@ def instrument_function(fn: Function) -> None:
         return where[target] if 0 <= target < len(where) else target
 
     for k, ins in enumerate(new_code):
+        if ins[0] == JTABLE:
+            # The targets live in a constant list (the compiler's jump table).
+            table = fn.template[ins[2]]
+            table[:] = [remap(t) for t in table]
+            continue
         j = _JUMP_INDEX.get(ins[0], 0)
         if j:
             ops = list(ins)

@@ -941,7 +941,7 @@ class FuncCompiler(ExprCompiler):
     def select_stmt(self, s: ast.SelectStmt) -> None:
         """SELECT over a constant SelectTable (runtime/select.py); the
         chosen case index (-1: default), received value and ok land in
-        three registers, then a jump table picks the clause body."""
+        three registers, then JTABLE jumps to the clause body."""
         from runtime.select import SelectTable
         br = Breakable("select", self.take_label())
         dirs: list[bool] = []
@@ -983,14 +983,15 @@ class FuncCompiler(ExprCompiler):
         table = SelectTable(dirs, chan_regs, val_regs)
         self.set_line(s)
         self.emit(Op.SELECT, d, self.const_obj(table), int(default is not None))
-        jumps = []
-        for i, _cl in cases:
-            jumps.append(self.emit(Op.JEQ, d, self.const(i), 0))
-        jdefault = self.emit(Op.JMP, 0)
+        # Jump table: entry i + 1 is case i's clause, entry 0 the default
+        # (or the end).  Filled in as the clauses are emitted; a list, so
+        # lang/compile_race.py can remap it in place.
+        targets = [0] * (len(cases) + 1)
+        self.emit(Op.JTABLE, d, self.const_obj(targets))
         ends = []
         self.breakables.append(br)
-        for j, (_i, cl) in zip(jumps, cases, strict=True):
-            self.patch(j, self.here())
+        for i, cl in cases:
+            targets[i + 1] = self.here()
             comm = cl.comm
             if isinstance(comm, ast.AssignStmt):
                 ct = T.underlying(self.typeof(unparen(comm.rhs[0]).x))
@@ -1002,7 +1003,7 @@ class FuncCompiler(ExprCompiler):
                 self.end_statement()
             self.block(cl.body)
             ends.append(self.emit(Op.JMP, 0))
-        self.patch(jdefault, self.here())
+        targets[0] = self.here()
         if default is not None:
             self.block(default.body)
         self.breakables.pop()

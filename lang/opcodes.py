@@ -63,6 +63,7 @@ class Op(enum.IntEnum):
     # Everything else (dispatch group 5), in the order of the old semantic
     # groups: moves, arithmetic, comparisons, containers, interfaces,
     # functions, iteration, channel creation.
+    JTABLE = enum.auto()
     COPY = enum.auto()
     NEW_CELL = enum.auto()
     RECELL = enum.auto()
@@ -197,6 +198,7 @@ OPCODES: dict[Op, OpInfo] = {
     Op.GT: OpInfo("RRR", "R[a] := R[b] > R[c]"),
     Op.GE: OpInfo("RRR", "R[a] := R[b] >= R[c]"),
     Op.JMP: OpInfo("J__", "pc := a"),
+    Op.JTABLE: OpInfo("RR_", "pc := R[b][R[a] + 1] (after SELECT: R[a] is the case, -1 default)"),
     Op.JTRUE: OpInfo("RJ_", "if R[a]: pc := b"),
     Op.JFALSE: OpInfo("RJ_", "if not R[a]: pc := b"),
     Op.JLT: OpInfo("RRJ", "if R[a] < R[b]: pc := c"),

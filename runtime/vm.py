@@ -89,6 +89,7 @@ LE = Op.LE.value
 GT = Op.GT.value
 GE = Op.GE.value
 JMP = Op.JMP.value
+JTABLE = Op.JTABLE.value
 JTRUE = Op.JTRUE.value
 JFALSE = Op.JFALSE.value
 JLT = Op.JLT.value
@@ -293,6 +294,15 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             pc = c
                     elif op == JFALSE:
                         if not regs[a]:
+                            if b < pc:
+                                # The back edge of `for cond {...}`: a
+                                # preemption point like every other loop's.
+                                budget -= pc - b
+                                if budget <= 0:
+                                    frame.pc = b
+                                    g.instructions += start_budget - budget
+                                    g.status = _GS_RUNNABLE
+                                    return _SR_BUDGET
                             pc = b
                     elif op == ADDI:
                         v = regs[b] + c
@@ -354,6 +364,15 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             pc = c
                     elif op == JTRUE:
                         if regs[a]:
+                            if b < pc:
+                                # The back edge of `for cond {...}`: a
+                                # preemption point like every other loop's.
+                                budget -= pc - b
+                                if budget <= 0:
+                                    frame.pc = b
+                                    g.instructions += start_budget - budget
+                                    g.status = _GS_RUNNABLE
+                                    return _SR_BUDGET
                             pc = b
                     elif op == JLE:
                         if regs[a] <= regs[b]:
@@ -583,7 +602,10 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                     else:
                         raise AssertionError(f"opcode {op} outside its dispatch group")
                 else:
-                    if op == LT:
+                    if op == JTABLE:
+                        # After SELECT: straight to the chosen clause (forward).
+                        pc = regs[b][regs[a] + 1]
+                    elif op == LT:
                         regs[a] = regs[b] < regs[c]
                     elif op == INDEX_SLICE:
                         s = regs[b]

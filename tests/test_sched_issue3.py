@@ -298,3 +298,20 @@ def test_no_schedtrace_by_default(tmp_path: Path) -> None:
     code, out, err = run_source(tmp_path, TRACED, procs=2)
     assert (code, out) == (0, "done\n")
     assert "SCHED" not in err
+
+
+# -- preemption of loops whose back edge is a conditional jump -----------------
+
+@pytest.mark.parametrize("loop", [
+    "for !done {\n\t\tn++\n\t}",
+    "for !done {\n\t\tselect {\n\t\tdefault:\n\t\t}\n\t\tn++\n\t}",
+    "for {\n\t\tif done {\n\t\t\tbreak\n\t\t}\n\t\tn++\n\t}",
+])
+def test_a_busy_wait_loop_is_preempted_on_one_processor(tmp_path: Path, loop: str) -> None:
+    # Go >= 1.14 preempts such a loop asynchronously, so the goroutine that
+    # sets done runs even on GOMAXPROCS=1 and the program ends.
+    source = ("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tdone := false\n"
+              "\tgo func() { done = true }()\n\tn := 0\n\t" + loop +
+              "\n\tfmt.Println(\"ok\", n > 0)\n}\n")
+    code, out, err = run_source(tmp_path, source, procs=1)
+    assert (code, out, err) == (0, "ok true\n", "")
