@@ -792,8 +792,7 @@ class FuncCompiler(ExprCompiler):
             self.alloc_local()
             top = self.here()
             cont = top
-            self.emit(Op.RECV_OK, d, x)
-            jdone = self.emit(Op.JFALSE, d + 1, 0)
+            jdone = self.emit(Op.RANGE_RECV, d, x, 0)
             self.range_assign(s.key, d, xt.elem, define, decl_regs)
             self.end_statement()
             self.breakables.append(br)

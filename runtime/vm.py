@@ -152,12 +152,14 @@ MAKE_CHAN = Op.MAKE_CHAN.value
 SEND = Op.SEND.value
 RECV = Op.RECV.value
 RECV_OK = Op.RECV_OK.value
+RANGE_RECV = Op.RANGE_RECV.value
 CLOSE = Op.CLOSE.value
 SELECT = Op.SELECT.value
 # The channel branch of run() dispatches with range tests.
-assert (SEND, RECV, RECV_OK, CLOSE, SELECT) == tuple(range(SEND, SEND + 5))
+assert (SEND, RECV, RECV_OK, RANGE_RECV, CLOSE, SELECT) == tuple(range(SEND, SEND + 6))
 RACE = Op.RACE.value
 assert RACE == SELECT + 1  # RACE shares the channel ops' range test in run()
+assert JNE + 1 == SEND  # so `op <= RACE` after `op <= JNE` is the channel group
 
 CALL_COST = 4
 # Shared argument list of deferred calls without arguments (never mutated).
@@ -396,7 +398,7 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             pc = c
                     else:
                         raise AssertionError(f"opcode {op} outside its dispatch group")
-                elif SEND <= op <= RACE:
+                elif op <= RACE:  # range group SEND..RACE (op > JNE here)
                     # Channel ops are contiguous opcodes (one range test).
                     # Fast paths (first execution, non-nil channel) call the
                     # Channel directly; re-execution after a wake, nil
@@ -416,6 +418,25 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                                     frame.pc = pc - 1
                                     g.instructions += start_budget - budget
                                     return _SR_BLOCKED
+                                budget -= CHAN_OP_UNITS
+                                continue
+                        elif op == RANGE_RECV:
+                            ch = regs[b]
+                            if ch is not None:
+                                buf = ch.buf
+                                if buf and chan_obs is None and not ch.sendq:
+                                    regs[a] = buf.popleft()
+                                    budget -= CHAN_OP_UNITS
+                                    continue
+                                v = ch.recv_ok(g)
+                                if v is PARKED:
+                                    frame.pc = pc - 1
+                                    g.instructions += start_budget - budget
+                                    return _SR_BLOCKED
+                                if v[1]:
+                                    regs[a] = v[0]
+                                else:
+                                    pc = c  # closed and drained: leave the loop
                                 budget -= CHAN_OP_UNITS
                                 continue
                         elif op == RECV_OK:
@@ -460,7 +481,7 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             # None here.
                             machine.race.access(g, frame.fn, regs, pc, a)  # type: ignore[attr-defined]
                             continue
-                    elif op <= RECV_OK:
+                    elif op <= RANGE_RECV:
                         # Re-execution after a wake: the waker filled the
                         # Waiter in g.transfer (runtime/park.py).  A send
                         # woken by close (ok False) panics in chan_op.
@@ -468,6 +489,11 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                         if type(t) is Waiter:
                             if op == RECV:
                                 regs[a] = t.elem
+                            elif op == RANGE_RECV:
+                                if t.ok:
+                                    regs[a] = t.elem
+                                else:
+                                    pc = c
                             elif op == RECV_OK:
                                 regs[a] = t.elem
                                 regs[a + 1] = t.ok

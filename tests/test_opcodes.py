@@ -21,10 +21,11 @@ def test_every_opcode_has_one_table_entry() -> None:
 
 def _range_groups() -> list[tuple[int, int]]:
     """Contiguous opcode ranges dispatched by one range test in the VM
-    (``elif SEND <= op <= RACE:``); inside such a block an opcode may be
-    tested more than once (fast path, then re-execution after a wake)."""
+    (``elif op <= RACE:  # range group SEND..RACE``); inside such a block an
+    opcode may be tested more than once (fast path, then re-execution after
+    a wake)."""
     groups = []
-    for lo, hi in re.findall(r"elif (\w+) <= op <= (\w+):", VM_SOURCE):
+    for lo, hi in re.findall(r"# range group (\w+)\.\.(\w+)", VM_SOURCE):
         groups.append((Op[lo].value, Op[hi].value))
     return groups
 
