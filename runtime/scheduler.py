@@ -72,6 +72,7 @@ GLOBAL_CHECK_TICKS = 61
 GOSCHED_TAG = -7
 FIRST_USER_GOID = 6  # Go's runtime goroutines take 2-5; the first `go` is 6
 
+assert INSTR_NS == 1  # the run loop adds instruction units to clocks as ns
 _BUDGET = StopReason.BUDGET
 _BLOCKED = StopReason.BLOCKED
 _YIELDED = StopReason.YIELDED
@@ -363,6 +364,7 @@ class Scheduler:
         obs = self.obs
         slice_units = self.slice_units
         turn_ns = slice_units * INSTR_NS
+        switch_ns = SWITCH_NS
         while True:
             if not heap:
                 self._idle_machine()
@@ -400,25 +402,26 @@ class Scheduler:
                         self.nspinning -= 1
                         if self.idle and not self.nspinning:
                             self._wakep(p.now)
-                    ra = g.ready_at
-                    now = (ra if ra > p.now else p.now) + SWITCH_NS
+                    now = g.ready_at
+                    if now < p.now:
+                        now = p.now
                     # ready_at is dead until the next wake: share one int
                     # (a parked goroutine then holds one, not two).
-                    p.now = g.run_start = g.ready_at = now
+                    p.now = g.run_start = g.ready_at = now = now + switch_ns
                     p.cur = g
                     self.switches += 1
                     if obs is not None:
-                        obs.on_run_start(p, g, p.now)
-                before = g.instructions
+                        obs.on_run_start(p, g, now)
                 try:
                     reason = run_slice(self, g, slice_units)
                 except GoFatal as e:
                     self._fatal(fatal_report(e.message, g))
-                used = g.instructions - before
-                # Accounted for: reset, so a parked goroutine holds the
-                # shared small int 0 rather than its own large count.
-                g.instructions = before
-                p.now += used * INSTR_NS
+                # g.instructions is 0 when a slice starts: the VM adds the
+                # units it ran, and they are accounted for here and reset
+                # (a parked goroutine holds the shared small int 0).
+                used = g.instructions
+                g.instructions = 0
+                p.now += used  # INSTR_NS == 1: a unit is a virtual ns
                 self.instr_left -= used
                 if self.instr_left <= 0:
                     if self.watchdog is None:
