@@ -30,7 +30,8 @@ The cost model (virtual nanoseconds), chosen to be Go-like in proportion:
 - SPAWN_NS per ``go`` statement (Go: ~200-300 ns), charged to the spawner.
 - SWITCH_NS per goroutine switch on a P (schedule + gogo, ~100-200 ns).
 - SLICE_UNITS: the budget of one ``vm.run`` call (about 2 µs of virtual
-  time): causality between Ps holds within one such slice.
+  time), and the length of a P's turn (runtime/scheduler.py): causality
+  between Ps holds within one such slice.
 - TIME_SLICE_NS: a goroutine running this long is preempted (sysmon's
   forcePreemptNS, 10 ms).
 CPU work thus costs virtual time on the P that does it, so 4 Ps finish

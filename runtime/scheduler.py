@@ -6,10 +6,16 @@ runs under.  It follows /work/shared/MACHINE-MODEL.md and Go's proc.go:
 - GOMAXPROCS processors (runtime/processor.py), each with its own clock,
   a bounded local run queue and a runnext slot; one global run queue.
 - **The P with the lowest clock runs next** (a heap of Ps that have work,
-  keyed by (clock, P id)); it runs its goroutine for one slice of
-  SLICE_UNITS instruction units via ``vm.run``, then its clock advances by
-  the slice's cost.  Every event at an earlier virtual time has therefore
-  already happened when a goroutine acts (causality within one slice).
+  keyed by (clock, P id)) for one *turn*: it runs goroutines in slices of
+  at most SLICE_UNITS instruction units via ``vm.run`` (its clock advancing
+  by each slice's cost), switching to the next local goroutine when one
+  blocks, until its clock has advanced by one slice's worth (SLICE_UNITS
+  ns) or it runs dry; then the lowest clock is chosen again.  Every event
+  at a virtual time earlier than the turn's start has therefore already
+  happened when a goroutine acts (causality within one slice's length,
+  the bound MACHINE-MODEL.md asks for), and a channel hop between two
+  goroutines of one P costs no P switch.  ``--slice 1`` (csp explore,
+  csp step) makes every turn one slice long.
 - A goroutine readied by the running goroutine goes to that P's runnext
   (Go's ready() -> runqput(next=true)); ``go`` puts the new goroutine in
   runnext too.  It carries ``ready_at`` = the readier's clock, and a P
