@@ -3,6 +3,11 @@
 Invariants:
 - Nodes are immutable, slotted dataclasses compared and hashed by identity
   (``eq=False``), so checker and compiler can key side tables by node.
+  ``dataclasses.fields``/``replace``/``is_dataclass`` work on them;
+  assigning or deleting an attribute raises ``FrozenInstanceError``.
+- ``_node`` builds them without ``@dataclass(frozen=True)``'s generated
+  code: that compiles four functions per class and made importing this
+  module the largest single cost of ``csp run``'s start-up.
 - Every node carries ``span``: 1-based line and column of its first byte and
   of the byte just past its end, as Go's ``token.Position`` reports them.
 - The tree is purely syntactic: the parser never resolves names or decides
@@ -12,8 +17,181 @@ Invariants:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Union
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError, dataclass
+from itertools import takewhile
+from typing import Any, Optional, TypeVar, Union, dataclass_transform
+
+_NodeT = TypeVar("_NodeT")
+
+
+def _frozen_setattr(self: object, name: str, value: object) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: object, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _bind(cls: type, names: tuple[str, ...], args: tuple[Any, ...],
+          kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """Arguments in field order for a call that is not exactly one positional
+    argument per field; TypeError as a generated ``__init__`` would raise."""
+    where = f"{cls.__qualname__}.__init__()"
+    if len(args) > len(names):
+        raise TypeError(f"{where} takes {len(names) + 1} positional arguments "
+                        f"but {len(args) + 1} were given")
+    for name in names[:len(args)]:
+        if name in kwargs:
+            raise TypeError(f"{where} got multiple values for argument {name!r}")
+    values = list(args)
+    missing = []
+    for name in names[len(args):]:
+        if name in kwargs:
+            values.append(kwargs.pop(name))
+        else:
+            missing.append(name)
+    if kwargs:
+        raise TypeError(f"{where} got an unexpected keyword argument {next(iter(kwargs))!r}")
+    if missing:
+        raise TypeError(f"{where} missing {len(missing)} required argument(s): "
+                        + ", ".join(repr(name) for name in missing))
+    return tuple(values)
+
+
+_ABSENT: Any = object()  # an __init__ parameter the caller did not pass positionally
+_Setter = Callable[[Any, Any], None]
+
+
+def _make_init(cls: type, names: tuple[str, ...],
+               setters: tuple[_Setter, ...]) -> Callable[..., None]:
+    """A node's ``__init__``.  The parser builds thousands of nodes, so the
+    usual call (one positional argument per field) stores each argument
+    through its slot descriptor with no loop; anything else (keywords, a
+    wrong count) goes through ``_bind``.  One fixed-arity body per field
+    count, because generating code at run time is not allowed here."""
+
+    def general(self: Any, given: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        given = tuple(takewhile(lambda arg: arg is not _ABSENT, given))
+        if len(given) != len(names) or kwargs:
+            given = _bind(cls, names, given, kwargs)
+        for set_field, value in zip(setters, given, strict=True):
+            set_field(self, value)
+
+    arity = len(setters)
+    if arity == 1:
+        (s0,) = setters
+
+        def init1(self: Any, a0: Any = _ABSENT, **kw: Any) -> None:
+            if kw or a0 is _ABSENT:
+                return general(self, (a0,), kw)
+            s0(self, a0)
+        return init1
+    if arity == 2:
+        s0, s1 = setters
+
+        def init2(self: Any, a0: Any = _ABSENT, a1: Any = _ABSENT, **kw: Any) -> None:
+            if kw or a1 is _ABSENT:
+                return general(self, (a0, a1), kw)
+            s0(self, a0)
+            s1(self, a1)
+        return init2
+    if arity == 3:
+        s0, s1, s2 = setters
+
+        def init3(self: Any, a0: Any = _ABSENT, a1: Any = _ABSENT, a2: Any = _ABSENT,
+                  **kw: Any) -> None:
+            if kw or a2 is _ABSENT:
+                return general(self, (a0, a1, a2), kw)
+            s0(self, a0)
+            s1(self, a1)
+            s2(self, a2)
+        return init3
+    if arity == 4:
+        s0, s1, s2, s3 = setters
+
+        def init4(self: Any, a0: Any = _ABSENT, a1: Any = _ABSENT, a2: Any = _ABSENT,
+                  a3: Any = _ABSENT, **kw: Any) -> None:
+            if kw or a3 is _ABSENT:
+                return general(self, (a0, a1, a2, a3), kw)
+            s0(self, a0)
+            s1(self, a1)
+            s2(self, a2)
+            s3(self, a3)
+        return init4
+    if arity == 5:
+        s0, s1, s2, s3, s4 = setters
+
+        def init5(self: Any, a0: Any = _ABSENT, a1: Any = _ABSENT, a2: Any = _ABSENT,
+                  a3: Any = _ABSENT, a4: Any = _ABSENT, **kw: Any) -> None:
+            if kw or a4 is _ABSENT:
+                return general(self, (a0, a1, a2, a3, a4), kw)
+            s0(self, a0)
+            s1(self, a1)
+            s2(self, a2)
+            s3(self, a3)
+            s4(self, a4)
+        return init5
+    if arity == 6:
+        s0, s1, s2, s3, s4, s5 = setters
+
+        def init6(self: Any, a0: Any = _ABSENT, a1: Any = _ABSENT, a2: Any = _ABSENT,
+                  a3: Any = _ABSENT, a4: Any = _ABSENT, a5: Any = _ABSENT,
+                  **kw: Any) -> None:
+            if kw or a5 is _ABSENT:
+                return general(self, (a0, a1, a2, a3, a4, a5), kw)
+            s0(self, a0)
+            s1(self, a1)
+            s2(self, a2)
+            s3(self, a3)
+            s4(self, a4)
+            s5(self, a5)
+        return init6
+
+    def init_any(self: Any, *args: Any, **kw: Any) -> None:
+        general(self, args, kw)
+    return init_any
+
+
+@dataclass_transform(eq_default=False, frozen_default=True)
+def _node(cls: type[_NodeT]) -> type[_NodeT]:
+    """``@dataclass(frozen=True, slots=True, eq=False)`` with the same API
+    (positional or keyword construction in field order, ``repr``,
+    ``__match_args__``, ``dataclasses.fields``, pickling) whose methods are
+    shared closures over the slot descriptors instead of generated code."""
+    annotations: dict[str, Any] = cls.__dict__.get("__annotations__", {})
+    names = tuple(annotations)
+    if cls.__doc__ is None:  # what @dataclass would compute, minus inspect's cost
+        cls.__doc__ = cls.__name__ + "(" + ", ".join(
+            f"{name}: {typ!r}" for name, typ in annotations.items()) + ")"
+    cls = dataclass(init=False, repr=False, eq=False, slots=True)(cls)
+    slots = [cls.__dict__[name] for name in names]
+    setters: tuple[_Setter, ...] = tuple(s.__set__ for s in slots)
+    getters: tuple[Callable[[Any], Any], ...] = tuple(s.__get__ for s in slots)
+    __init__ = _make_init(cls, names, setters)
+
+    def __repr__(self: Any) -> str:
+        inner = ", ".join(f"{name}={get(self)!r}"
+                          for name, get in zip(names, getters, strict=True))
+        return f"{type(self).__qualname__}({inner})"
+
+    def __getstate__(self: Any) -> list[Any]:
+        return [get(self) for get in getters]
+
+    def __setstate__(self: Any, state: list[Any]) -> None:
+        for set_field, value in zip(setters, state, strict=True):
+            set_field(self, value)
+
+    methods: dict[str, Callable[..., Any]] = {
+        "__init__": __init__, "__repr__": __repr__, "__getstate__": __getstate__,
+        "__setstate__": __setstate__, "__setattr__": _frozen_setattr,
+        "__delattr__": _frozen_delattr,
+    }
+    for name, method in methods.items():
+        if method.__qualname__.startswith(("_node.", "_make_init.")):
+            method.__qualname__ = f"{cls.__qualname__}.{name}"
+        setattr(cls, name, method)
+    return cls
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +215,13 @@ NO_SPAN = Span(0, 0, 0, 0)
 # Expressions (type expressions are expressions too, as in go/ast)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class Ident:
     span: Span
     name: str
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class BasicLit:
     """kind is one of 'INT', 'FLOAT', 'CHAR', 'STRING'; value is the literal's
     source text exactly as written (quotes, escapes, underscores, prefixes)."""
@@ -53,14 +231,14 @@ class BasicLit:
     value: str
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class KeyValue:
     span: Span
     key: Expr
     value: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class CompositeLit:
     """``T{elts}``.  type is None for an elided type inside an outer literal
     (``[]Point{{1, 2}}``); elts are expressions or KeyValue."""
@@ -71,20 +249,20 @@ class CompositeLit:
     rbrace: Span
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class FuncLit:
     span: Span
     type: FuncType
     body: Block
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class ParenExpr:
     span: Span
     x: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class Selector:
     """``x.sel``: field, method, or package member (decided by the checker)."""
 
@@ -93,14 +271,14 @@ class Selector:
     sel: Ident
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class Index:
     span: Span
     x: Expr
     index: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class SliceExpr:
     """``x[lo:hi]`` or ``x[lo:hi:max]`` (slice3 True)."""
 
@@ -112,7 +290,7 @@ class SliceExpr:
     slice3: bool
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class TypeAssert:
     """``x.(T)``; type is None for ``x.(type)`` in a type switch."""
 
@@ -121,7 +299,7 @@ class TypeAssert:
     type: Optional[Expr]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class Call:
     """``fun(args)``; has_ellipsis for ``f(xs...)``.  May be a conversion or
     a builtin call: the checker decides."""
@@ -133,7 +311,7 @@ class Call:
     rparen: Span
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class Star:
     """``*x``: pointer dereference, or pointer type in a type context."""
 
@@ -141,7 +319,7 @@ class Star:
     x: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class Unary:
     """op is one of '+', '-', '!', '^', '&', '<-'."""
 
@@ -150,7 +328,7 @@ class Unary:
     x: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class Binary:
     """op is a Go binary operator: || && == != < <= > >= + - | ^ * / % << >> & &^.
     op_span is the operator's own position (Go reports some errors there)."""
@@ -162,7 +340,7 @@ class Binary:
     op_span: Span
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class ArrayType:
     """``[len]elem``; len is None for a slice type ``[]elem`` and an
     Ellipsis node for ``[...]elem``."""
@@ -172,7 +350,7 @@ class ArrayType:
     elem: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class Ellipsis:
     """``...T`` in a variadic parameter, or the ``...`` of ``[...]T``
     (elt None)."""
@@ -181,14 +359,14 @@ class Ellipsis:
     elt: Optional[Expr]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class MapType:
     span: Span
     key: Expr
     value: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class ChanType:
     """dir: 'both' (chan T), 'send' (chan<- T), 'recv' (<-chan T)."""
 
@@ -197,7 +375,7 @@ class ChanType:
     value: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class Field:
     """A struct field group, parameter group, result group or interface
     method.  names is empty for an anonymous parameter/result or an
@@ -208,20 +386,20 @@ class Field:
     type: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class FuncType:
     span: Span
     params: tuple[Field, ...]
     results: tuple[Field, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class StructType:
     span: Span
     fields: tuple[Field, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class InterfaceType:
     """methods: Fields with one name and a FuncType; embeds: embedded
     interface names (``error``, ``fmt.Stringer``)."""
@@ -242,45 +420,45 @@ Expr = Union[
 # Statements
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class BadStmt:
     """Placeholder the parser leaves where it recovered from a syntax error."""
 
     span: Span
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class DeclStmt:
     span: Span
     decl: GenDecl
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class EmptyStmt:
     span: Span
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class LabeledStmt:
     span: Span
     label: Ident
     stmt: Stmt
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class ExprStmt:
     span: Span
     x: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class SendStmt:
     span: Span
     chan: Expr
     value: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class IncDecStmt:
     """op is '++' or '--'."""
 
@@ -289,7 +467,7 @@ class IncDecStmt:
     op: str
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class AssignStmt:
     """op is '=', ':=' or an op-assignment ('+=', '<<=', '&^=', ...)."""
 
@@ -300,25 +478,25 @@ class AssignStmt:
     op_span: Span
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class GoStmt:
     span: Span
     call: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class DeferStmt:
     span: Span
     call: Expr
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class ReturnStmt:
     span: Span
     results: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class BranchStmt:
     """tok is 'break', 'continue', 'fallthrough' or 'goto'."""
 
@@ -327,7 +505,7 @@ class BranchStmt:
     label: Optional[Ident]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class Block:
     """A braced block; rbrace is the closing brace (Go reports 'missing
     return' there)."""
@@ -337,7 +515,7 @@ class Block:
     rbrace: Span
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class IfStmt:
     """else_ is None, a Block or another IfStmt."""
 
@@ -348,7 +526,7 @@ class IfStmt:
     else_: Optional[Union[Block, IfStmt]]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class CaseClause:
     """exprs is None for ``default:``.  In a type switch the exprs are types
     (``nil`` allowed)."""
@@ -358,7 +536,7 @@ class CaseClause:
     body: tuple[Stmt, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class SwitchStmt:
     span: Span
     init: Optional[Stmt]
@@ -366,7 +544,7 @@ class SwitchStmt:
     clauses: tuple[CaseClause, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class TypeSwitchStmt:
     """``switch [init;] [bind :=] x.(type) {...}``; bind is the declared
     name or None."""
@@ -378,7 +556,7 @@ class TypeSwitchStmt:
     clauses: tuple[CaseClause, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class CommClause:
     """comm is None for ``default:``, else a SendStmt, an ExprStmt holding a
     receive, or an AssignStmt (``v := <-ch``, ``v, ok = <-ch``)."""
@@ -388,13 +566,13 @@ class CommClause:
     body: tuple[Stmt, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class SelectStmt:
     span: Span
     clauses: tuple[CommClause, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class ForStmt:
     """Three-clause, condition-only (init/post None) or infinite (all None)."""
 
@@ -405,7 +583,7 @@ class ForStmt:
     body: Block
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class RangeStmt:
     """``for key, value := range x``.  tok is ':=', '=' or None (``for range
     x``); key/value None when absent."""
@@ -429,7 +607,7 @@ Stmt = Union[
 # Declarations
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class ImportSpec:
     """path is the unquoted import path; name is an explicit local name."""
 
@@ -438,7 +616,7 @@ class ImportSpec:
     path: str
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class ValueSpec:
     """One line of a var or const declaration.  For a const spec with no
     type and no values (implicit repetition) the checker reuses the previous
@@ -451,7 +629,7 @@ class ValueSpec:
     iota: int
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class TypeSpec:
     """``type Name T`` (alias False) or ``type Name = T`` (alias True)."""
 
@@ -464,7 +642,7 @@ class TypeSpec:
 Spec = Union[ImportSpec, ValueSpec, TypeSpec]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class GenDecl:
     """tok is 'import', 'const', 'type' or 'var'."""
 
@@ -473,7 +651,7 @@ class GenDecl:
     specs: tuple[Spec, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class FuncDecl:
     """A function or, with recv, a method.  body None for a declaration
     without body (an error in this subset, reported by the checker)."""
@@ -488,7 +666,7 @@ class FuncDecl:
 Decl = Union[GenDecl, FuncDecl]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@_node
 class File:
     """A source file.  package is None when ``package main`` was omitted."""
 
