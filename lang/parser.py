@@ -36,18 +36,39 @@ Type switches: ``switch x := y.(type)`` becomes a TypeSwitchStmt; any other
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from lark import Lark, Token
-from lark.exceptions import LarkError, UnexpectedInput, UnexpectedToken
-from lark.lexer import Lexer
 
-from lang import ast
-from lang.diagnostics import Diagnostic
-from lang.lexer import tokenize
-from lang.syntax_errors import describe_unexpected
+def _import_lark_without_regex() -> None:
+    """Import lark while hiding the third-party ``regex`` module.
+
+    lark imports ``regex`` whenever it is installed, which costs ~20 ms of
+    every ``csp run``'s start-up, but only uses it for ``Lark(regex=True)``
+    (csp's grammar needs the stdlib ``re`` only).  A ``None`` entry in
+    sys.modules makes ``import regex`` fail inside lark; it is removed
+    again at once, so anyone else can still import ``regex``."""
+    if "lark" in sys.modules or "regex" in sys.modules:
+        return
+    sys.modules["regex"] = None  # type: ignore[assignment]
+    try:
+        import lark  # noqa: F401
+    finally:
+        del sys.modules["regex"]
+
+
+_import_lark_without_regex()
+
+from lark import Lark, Token  # noqa: E402 - after the regex-free import above
+from lark.exceptions import LarkError, UnexpectedInput, UnexpectedToken  # noqa: E402
+from lark.lexer import Lexer  # noqa: E402
+
+from lang import ast  # noqa: E402
+from lang.ast import _node as _record  # noqa: E402
+from lang.diagnostics import Diagnostic  # noqa: E402
+from lang.lexer import tokenize  # noqa: E402
+from lang.syntax_errors import describe_unexpected  # noqa: E402
 
 GRAMMAR_PATH = os.path.join(os.path.dirname(__file__), "grammar.lark")
 
@@ -110,9 +131,12 @@ def _has(children: Sequence[Any], text: str) -> bool:
 
 
 # ---------------------------------------------------- intermediate values
+# Records built like the AST nodes (lang/ast.py ``_node``: frozen, slotted,
+# identity equality) rather than with ``@dataclass(frozen=True)``, whose
+# generated methods cost start-up time; nothing compares them by value.
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class _List:
     """expr_list / ident_list."""
 
@@ -120,27 +144,27 @@ class _List:
     items: tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class _Param:
     span: ast.Span
     name: ast.Ident | None
     type: ast.Expr
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class _Params:
     span: ast.Span
     fields: tuple[ast.Field, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class _Signature:
     span: ast.Span
     params: tuple[ast.Field, ...]
     results: tuple[ast.Field, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class _Suffix:
     """A postfix operation waiting for its operand (``.x``, ``[i]``, ``(...)``)."""
 
@@ -150,14 +174,14 @@ class _Suffix:
     last: Token
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class _LitValue:
     span: ast.Span
     elts: tuple[ast.Expr, ...]
     rbrace: ast.Span
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class _Spec:
     """A const spec before its group index is known."""
 
