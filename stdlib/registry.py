@@ -4,7 +4,9 @@ checker) and its implementation (for the VM).
 Invariants:
 - One ``Package`` per import path, built by the package's own module
   (``stdlib/fmt.py`` builds ``fmt``) and registered in ``PACKAGES`` when
-  ``stdlib.load_all()`` runs; nothing else mutates a Package.
+  ``stdlib.load_all()`` runs; nothing else mutates a Package.  (Since
+  load_all became lazy, a package module is imported when its path is
+  first looked up, or when anything enumerates PACKAGES: PackageTable.)
 - A ``NativeFunc`` implementation receives the ``NativeContext`` of the
   calling goroutine and the argument values already converted to the
   parameter types (variadic arguments arrive packed in one slice value,
@@ -16,10 +18,16 @@ Invariants:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Protocol, Union
+from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, TypeVar, Union, overload
 
 from lang import types as T
+
+if TYPE_CHECKING:
+    from _collections_abc import dict_items, dict_keys, dict_values
+
+_T = TypeVar("_T")
 
 
 class NativeContext(Protocol):
@@ -110,7 +118,84 @@ class Package:
         return self.members.get(name)
 
 
-PACKAGES: dict[str, Package] = {}
+# Set by ``stdlib.load_all()``: imports the module of one import path, or
+# (with None) every module.  See PackageTable.
+PackageLoader = Callable[[Optional[str]], None]
+_loader: Optional[PackageLoader] = None
+
+
+def set_loader(loader: PackageLoader) -> None:
+    global _loader
+    _loader = loader
+
+
+class PackageTable(dict[str, Package]):
+    """The type of ``PACKAGES``: a dict whose packages are imported on
+    demand once ``stdlib.load_all()`` has installed the loader.
+
+    Looking one path up (``[]``, ``get``, ``in``) imports just that
+    package's module, so ``csp run`` of a program importing fmt does not
+    pay for importing the other packages (~20 ms of start-up).  Anything
+    that enumerates the table (iteration, ``keys``/``values``/``items``,
+    ``len``, ``dict(...)``) first imports every package, so it sees what an
+    eager load would have registered."""
+
+    def _want(self, path: str) -> None:
+        if _loader is not None and not dict.__contains__(self, path):
+            _loader(path)
+
+    def _want_all(self) -> None:
+        if _loader is not None:
+            _loader(None)
+
+    def __getitem__(self, path: str) -> Package:
+        self._want(path)
+        return dict.__getitem__(self, path)
+
+    def __contains__(self, path: object) -> bool:
+        if isinstance(path, str):
+            self._want(path)
+        return dict.__contains__(self, path)
+
+    @overload
+    def get(self, path: str, default: None = None, /) -> Optional[Package]: ...
+
+    @overload
+    def get(self, path: str, default: Package, /) -> Package: ...
+
+    @overload
+    def get(self, path: str, default: _T, /) -> Union[Package, _T]: ...
+
+    def get(self, path: str, default: Any = None, /) -> Any:
+        self._want(path)
+        return dict.get(self, path, default)
+
+    def __iter__(self) -> Iterator[str]:
+        self._want_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._want_all()
+        return dict.__len__(self)
+
+    def keys(self) -> dict_keys[str, Package]:
+        self._want_all()
+        return dict.keys(self)
+
+    def values(self) -> dict_values[str, Package]:
+        self._want_all()
+        return dict.values(self)
+
+    def items(self) -> dict_items[str, Package]:
+        self._want_all()
+        return dict.items(self)
+
+    def copy(self) -> dict[str, Package]:
+        self._want_all()
+        return dict(dict.items(self))
+
+
+PACKAGES: dict[str, Package] = PackageTable()
 
 
 def register(pkg: Package) -> Package:
