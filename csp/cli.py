@@ -30,9 +30,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import platform
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -515,6 +513,8 @@ def cmd_dis(ns: argparse.Namespace, session: Session) -> int:
 
 
 def cmd_version(ns: argparse.Namespace, session: Session) -> int:
+    import platform  # lazily: only this command needs it (start-up time)
+
     sys.stdout.write(
         f"csp version {__version__} (Python {platform.python_version()}, "
         f"{sys.platform}/{platform.machine()})\n")
@@ -660,6 +660,8 @@ def report_internal_error(exc: BaseException, session: Session) -> None:
     message = str(exc) or "(no message)"
     err.write(f"csp: internal error: {type(exc).__name__}: {message}\n")
     if session.debug:
+        import traceback  # lazily: only --debug needs it (start-up time)
+
         err.write("".join(traceback.format_exception(exc)))
     else:
         subject = f"the file {session.file} and " if session.file else ""
