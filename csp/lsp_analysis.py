@@ -14,9 +14,7 @@
 #   types; it is used only for lookups, never for compiling.
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +23,7 @@ from lsprotocol import types as lsp
 from lang import ast
 from lang import info as I
 from lang import types as T
+from lang.ast import walk
 from lang.diagnostics import Diagnostic
 
 # --------------------------------------------------------------------------
@@ -103,30 +102,7 @@ def diagnostic_range(index: LineIndex, span: ast.Span) -> lsp.Range:
 
 
 # --------------------------------------------------------------------------
-# AST walking
-
-
-def children(node: Any) -> Iterator[Any]:
-    """The AST nodes directly inside node, in field order."""
-    if not dataclasses.is_dataclass(node):
-        return
-    for f in dataclasses.fields(node):
-        value = getattr(node, f.name)
-        if isinstance(value, tuple):
-            for item in value:
-                if hasattr(item, "span") and dataclasses.is_dataclass(item):
-                    yield item
-        elif hasattr(value, "span") and dataclasses.is_dataclass(value):
-            yield value
-
-
-def walk(node: Any) -> Iterator[Any]:
-    """Node and everything below it, parents before children."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed(list(children(n))))
+# Positions inside spans (tree walking: lang.ast.walk)
 
 
 def contains(span: ast.Span, line: int, col: int, inclusive_end: bool = True) -> bool:

@@ -15,11 +15,12 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from csp.lsp_analysis import Analysis, analyze, contains, walk
+from csp.lsp_analysis import Analysis, analyze, contains
 from lang import ast
 from lang import info as I
 from lang import keywords as K
 from lang import types as T
+from lang.ast import walk
 
 _SELECTOR_BEFORE = re.compile(r"([A-Za-z_]\w*)?(\)|\])?\s*\.\s*([A-Za-z_][A-Za-z_0-9]*)?$")
 _IMPORT_PATH = re.compile(r'^\s*(?:import\s+)?(?:([A-Za-z_]\w*)\s+)?"([\w/]+)"', re.M)

@@ -17,7 +17,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import FrozenInstanceError, dataclass
 from itertools import takewhile
 from typing import Any, Optional, TypeVar, Union, dataclass_transform
@@ -678,3 +678,26 @@ class File:
 
 
 Node = Union[Expr, Stmt, Spec, Decl, Field, CaseClause, CommClause, File]
+
+
+def children(node: Any) -> Iterator[Any]:
+    """The nodes directly inside node, in field order (a Span is not a
+    node: nodes are what carries a ``span``)."""
+    for name in getattr(type(node), "__match_args__", ()):
+        value = getattr(node, name)
+        if type(value) is tuple:
+            for item in value:
+                if hasattr(item, "span"):
+                    yield item
+        elif hasattr(value, "span"):
+            yield value
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """node and every node below it, parents before children, in source
+    (field) order."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(list(children(n))))

@@ -28,19 +28,6 @@ from lang import ast
 from lang import info as I
 
 
-def _children(node: Any) -> list[Any]:
-    out: list[Any] = []
-    for name in getattr(type(node), "__slots__", ()):
-        if name == "span":
-            continue
-        v = getattr(node, name, None)
-        if isinstance(v, tuple):
-            out.extend(v)
-        elif v is not None and not isinstance(v, (str, int, float, bool)):
-            out.append(v)
-    return out
-
-
 def mark_reassigned(file: ast.File, info: I.TypeInfo) -> None:
     """Set ``reassigned`` on the variables of ``file`` that may change."""
     uses = info.uses
@@ -54,9 +41,7 @@ def mark_reassigned(file: ast.File, info: I.TypeInfo) -> None:
             if isinstance(obj, I.Var):
                 obj.reassigned = True
 
-    stack: list[Any] = [file]
-    while stack:
-        node = stack.pop()
+    for node in ast.walk(file):
         if isinstance(node, ast.AssignStmt):
             for e in node.lhs:
                 mark(e, uses)
@@ -76,4 +61,3 @@ def mark_reassigned(file: ast.File, info: I.TypeInfo) -> None:
             for f in node.results:
                 for name in f.names:
                     mark(name, defs)
-        stack.extend(_children(node))
