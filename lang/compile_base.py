@@ -213,18 +213,23 @@ def _thread_jumps(code: list[tuple[int, int, int, int]], consts: list[Any],
             t = nxt
         return t
 
+    def threaded(op: int, at: int, target: int) -> int:
+        """Where the jump op at pc ``at`` to ``target`` may go instead."""
+        t = final(target)
+        return t if t > at or op in _CHARGED_BACKWARD else target
+
     for k, ins in enumerate(code):
         op = ins[0]
         j = _JUMP_AT.get(op)
         if j is not None:
             ops = list(ins)
-            t = final(ops[j])
-            if t != ops[j] and (t > k or op in _CHARGED_BACKWARD):
+            t = threaded(op, k, ops[j])
+            if t != ops[j]:
                 ops[j] = t
                 code[k] = (ops[0], ops[1], ops[2], ops[3])
         elif op == _JTABLE:
             table = consts[ins[2] - const_base]
-            table[:] = [t if final(t) <= k else final(t) for t in table]
+            table[:] = [threaded(op, k, t) for t in table]
 
 
 # -- type helpers -------------------------------------------------------------
