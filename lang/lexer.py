@@ -1,13 +1,13 @@
-"""Go tokenizer with automatic semicolon insertion, feeding the Lark parser.
+"""Go tokenizer with automatic semicolon insertion, feeding the LALR parser.
 
-The whole file is scanned up front into a list of ``lark.Token``s (a list is
+The whole file is scanned up front into a list of ``Token``s (a list is
 faster to produce and lets scanner errors be reported before parsing starts).
 
 Invariants:
 - Positions are Go's: 1-based line, 1-based *byte* column (UTF-8), and the
   end position is just past the token.  ``start_pos``/``end_pos`` are str
   indexes into the source.
-- Fixed tokens (operators, punctuation, keywords) get the Lark terminal name
+- Fixed tokens (operators, punctuation, keywords) get the grammar's terminal name
   found in ``terminals`` (literal text -> terminal name, taken from the
   compiled grammar); a literal text the grammar never uses keeps its own text
   as type, which the parser reports as unexpected.  Other kinds are NAME,
@@ -29,7 +29,28 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lark import Token
+
+class Token:
+    """One scanned token.  ``type`` is its terminal name, ``value`` its text;
+    the attribute names are Lark's, which the grammar's terminals follow."""
+
+    __slots__ = ("type", "value", "start_pos", "line", "column", "end_line", "end_column",
+                 "end_pos")
+
+    def __init__(self, type: str, value: str, start_pos: int, line: int, column: int,
+                 end_line: int, end_column: int, end_pos: int) -> None:
+        self.type = type
+        self.value = value
+        self.start_pos = start_pos
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.end_pos = end_pos
+
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {self.value!r})"
+
 
 KEYWORDS = frozenset(
     {
@@ -161,7 +182,7 @@ def _describe_bad_number(text: str) -> str:
 def tokenize(
     source: str, terminals: Mapping[str, str]
 ) -> tuple[list[Token], list[LexError]]:
-    """Scan ``source`` into Lark tokens; see the module header for the rules."""
+    """Scan ``source`` into tokens; see the module header for the rules."""
     lines = _Lines(source)
     semi = terminals.get(";", ";")
     toks: list[Token] = []

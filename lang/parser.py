@@ -1,4 +1,4 @@
-"""Parse csp source text into ``lang.ast`` nodes (Lark LALR + lang/lexer.py).
+"""Parse csp source text into ``lang.ast`` nodes (LALR tables + lang/lexer.py).
 
 Public API: ``parse(filename, source) -> (ast.File | None, [Diagnostic])``.
 Either a File and no diagnostics, or None and at least one diagnostic (the
@@ -6,9 +6,9 @@ first scanner error, else the first syntax error, as Go reports them).
 ``parse`` never raises.
 
 How it works: ``lang/lexer.py`` turns the text into tokens (semicolons
-inserted); Lark's LALR parser runs the grammar in ``grammar.lark`` and calls
-the ``_Builder`` methods below as it reduces (no intermediate parse tree),
-with ``keep_all_tokens`` so every callback sees its punctuation.
+inserted); lang/lalr.py runs the LALR(1) tables built from ``grammar.lark``
+(lang/parse_tables.py) and calls the ``_Builder`` methods below as it
+reduces (no intermediate parse tree); every callback sees its punctuation.
 
 Spans: a node's span runs from the start of its first token to the end of
 its last one (keywords and brackets included: an IfStmt starts at ``if``, a
@@ -35,42 +35,15 @@ Type switches: ``switch x := y.(type)`` becomes a TypeSwitchStmt; any other
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Sequence
 from typing import Any
 
-
-def _import_lark_without_regex() -> None:
-    """Import lark while hiding the third-party ``regex`` module.
-
-    lark imports ``regex`` whenever it is installed, which costs ~20 ms of
-    every ``csp run``'s start-up, but only uses it for ``Lark(regex=True)``
-    (csp's grammar needs the stdlib ``re`` only).  A ``None`` entry in
-    sys.modules makes ``import regex`` fail inside lark; it is removed
-    again at once, so anyone else can still import ``regex``."""
-    if "lark" in sys.modules or "regex" in sys.modules:
-        return
-    sys.modules["regex"] = None  # type: ignore[assignment]
-    try:
-        import lark  # noqa: F401
-    finally:
-        del sys.modules["regex"]
-
-
-_import_lark_without_regex()
-
-from lark import Lark, Token  # noqa: E402 - after the regex-free import above
-from lark.exceptions import LarkError, UnexpectedInput, UnexpectedToken  # noqa: E402
-from lark.lexer import Lexer  # noqa: E402
-
-from lang import ast  # noqa: E402
-from lang.ast import _node as _record  # noqa: E402
-from lang.diagnostics import Diagnostic  # noqa: E402
-from lang.lexer import tokenize  # noqa: E402
-from lang.syntax_errors import describe_unexpected  # noqa: E402
-
-GRAMMAR_PATH = os.path.join(os.path.dirname(__file__), "grammar.lark")
+from lang import ast
+from lang.ast import _node as _record
+from lang.diagnostics import Diagnostic
+from lang.lalr import Parser, UnexpectedToken
+from lang.lexer import Token, tokenize
+from lang.syntax_errors import describe_unexpected
 
 
 class SyntaxProblem(Exception):
@@ -217,7 +190,7 @@ def _body(children: Sequence[Any]) -> tuple[ast.Stmt, ...]:
 
 
 class _Builder:
-    """Lark callbacks: one method per rule name or alias in grammar.lark.
+    """Reduction callbacks: one method per rule name or alias in grammar.lark.
 
     Each receives the rule's children (tokens kept, absent optionals None)."""
 
@@ -679,42 +652,15 @@ def _is_comm(s: ast.Stmt) -> bool:
 # ------------------------------------------------------------ the parser
 
 
-class TokenListLexer(Lexer):
-    """Lark custom lexer: the 'text' Lark receives is our token list."""
-
-    __future_interface__ = 2  # lex(lexer_state, parser_state), state.text is ours
-
-    def __init__(self, lexer_conf: Any) -> None:
-        pass
-
-    def lex(self, lexer_state: Any, parser_state: Any) -> Any:
-        return iter(lexer_state.text)
+_PARSER: Parser | None = None
 
 
-_PARSER: Lark | None = None
-_TERMINALS: dict[str, str] = {}
-
-
-def get_parser() -> tuple[Lark, dict[str, str]]:
-    """Build (once) the Lark parser and the literal-text -> terminal map."""
+def get_parser() -> tuple[Parser, dict[str, str]]:
+    """Build (once) the parser and the literal-text -> terminal map."""
     global _PARSER
     if _PARSER is None:
-        with open(GRAMMAR_PATH, encoding="utf-8") as f:
-            grammar = f.read()
-        parser = Lark(
-            grammar,
-            parser="lalr",
-            lexer=TokenListLexer,
-            transformer=_Builder(),
-            keep_all_tokens=True,
-            maybe_placeholders=True,
-            cache=True,
-        )
-        for term in parser.terminals:
-            if term.pattern.type == "str":
-                _TERMINALS[term.pattern.value] = term.name
-        _PARSER = parser
-    return _PARSER, _TERMINALS
+        _PARSER = Parser(_Builder())
+    return _PARSER, _PARSER.terminals
 
 
 def parse(filename: str, source: str) -> tuple[ast.File | None, list[Diagnostic]]:
@@ -750,8 +696,6 @@ def _parse(filename: str, source: str) -> tuple[ast.File | None, list[Diagnostic
     except UnexpectedToken as u:
         span, msg = describe_unexpected(u, tokens, terminals, _eof_span(source))
         return None, [Diagnostic(filename, span, msg)]
-    except (UnexpectedInput, LarkError) as e:
-        return None, [Diagnostic(filename, ast.Span(1, 1, 1, 1), f"syntax error: {e}")]
     file: ast.File = result
     end_pos = _end(tokens[-1]) if tokens else None
     end = ast.Span(1, 1, end_pos[0], end_pos[1]) if end_pos else ast.Span(1, 1, 1, 1)

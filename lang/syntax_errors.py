@@ -1,9 +1,9 @@
-"""Turn Lark's ``UnexpectedToken`` into Go's syntax error wording.
+"""Turn the parser's ``UnexpectedToken`` into Go's syntax error wording.
 
 Go says ``syntax error: unexpected X, expected Y`` (or ``... in argument
 list; possibly missing comma or )``, ``... at end of statement``,
 ``non-declaration statement outside function body``).  We rebuild that from
-what Lark knows when it stops: the offending token, the set of terminals it
+what the parser knows when it stops: the offending token, the set of terminals it
 would have accepted, and the parser's value stack, whose unreduced tokens
 tell which brackets are still open and hence which list or block we are in.
 
@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from lark import Token
-from lark.exceptions import UnexpectedToken
-
 from lang.ast import Span
+from lang.lalr import UnexpectedToken
+from lang.lexer import Token
 
 _DECL_KEYWORDS = ("func", "var", "const", "type", "import")
 _STMT_KEYWORDS = ("if", "for", "switch", "select", "return", "go", "defer")
@@ -70,7 +69,7 @@ def _expected_words(names: Collection[str], texts: Mapping[str, str]) -> list[st
 def describe_unexpected(
     u: UnexpectedToken, tokens: Sequence[Token], terminals: Mapping[str, str], eof: Span
 ) -> tuple[Span, str]:
-    """Position and Go-worded message for the token Lark could not take.
+    """Position and Go-worded message for the token the parser could not take.
     ``eof`` is the position just past the last character of the file."""
     texts = {name: text for text, name in terminals.items()}
     tok: Token = u.token
@@ -82,10 +81,7 @@ def describe_unexpected(
         span = Span(line, col, tok.end_line or line, tok.end_column or col)
         got = token_words(tok)
     expected = {texts.get(e, e) for e in u.expected}
-    try:
-        stack: list[Any] = list(u.state.value_stack)
-    except AttributeError:
-        stack = []
+    stack: list[Any] = list(u.value_stack)
     missing = _missing_if_condition(tok, stack)
     if missing is not None:
         return missing

@@ -4,9 +4,9 @@ Benchmarks time whole processes, so every module ``csp run`` imports is
 paid by every run.  These tests run a tiny program through
 ``csp.cli.main`` in a fresh interpreter and inspect ``sys.modules``
 afterwards: the REPL, LSP, Jupyter kernel and their third-party
-libraries, the other subcommands, and modules only some commands need
-(platform, the ``regex`` module lark would otherwise load), and the
-stdlib packages the program does not import stay unimported.  No timing
+libraries, the other subcommands, modules only some commands need
+(platform; Lark, since the parser runs pre-built tables), and the stdlib
+packages the program does not import stay unimported.  No timing
 assertions: those would be flaky.
 """
 
@@ -40,11 +40,11 @@ print(json.dumps({"code": code, "out": out.getvalue(), "modules": sorted(sys.mod
 """
 
 NOT_FOR_RUN = (
-    "prompt_toolkit", "pygls", "pygments", "lsprotocol", "regex",
+    "prompt_toolkit", "pygls", "pygments", "lsprotocol", "regex", "lark",
     "csp.repl", "csp.replmachine", "csp.session", "csp.session_commands",
     "csp.lsp", "csp.lsp_analysis", "csp.lsp_complete", "csp.kernel",
     "csp.explore", "csp.exercise", "csp.step", "csp.testcmd", "csp.strategies",
-    "lang.dis", "lang.highlight", "lang.compile_race",
+    "lang.dis", "lang.highlight", "lang.compile_race", "lang.gen_tables",
     "runtime.race", "runtime.trace", "runtime.timeline", "runtime.pct",
     "platform",
     # stdlib packages the program does not import (stdlib.registry.PackageTable)
@@ -73,25 +73,9 @@ def test_csp_run_imports_only_what_it_needs(tmp_path: Path) -> None:
                 if any(m == name or m.startswith(name + ".") for name in NOT_FOR_RUN)]
     assert unwanted == []
     # What a run does need is really there (the check above is not vacuous).
-    for needed in ("lark", "lang.parser", "lang.checker", "runtime.scheduler", "stdlib.fmt"):
+    for needed in ("lang.lalr", "lang.parse_tables", "lang.parser", "lang.checker",
+                   "runtime.scheduler", "stdlib.fmt"):
         assert needed in modules
-
-
-def test_regex_stays_importable_after_the_parser_hid_it_from_lark() -> None:
-    code = ("import lang.parser, sys\n"
-            "assert sys.modules.get('regex', 'absent') is not None\n"
-            "from lang.parser import parse\n"
-            "f, d = parse('x.csp', 'package main\\nfunc main() {}\\n')\n"
-            "assert f is not None and d == []\n"
-            "try:\n"
-            "    import regex  # noqa: F401\n"
-            "except ImportError:\n"
-            "    pass  # not installed: fine\n"
-            "print('ok')\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "ok"
 
 
 def test_lazy_stdlib_still_looks_fully_loaded() -> None:
