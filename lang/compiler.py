@@ -792,8 +792,16 @@ class FuncCompiler(ExprCompiler):
             self.alloc_local()
             top = self.here()
             cont = top
-            jdone = self.emit(Op.RANGE_RECV, d, x, 0)
-            self.range_assign(s.key, d, xt.elem, define, decl_regs)
+            key = unparen(s.key) if define and s.key is not None else None
+            var = self.new_var_of(key) if key is not None else None
+            if var is not None and var not in self.cells:
+                # `for v := range ch` with v in a register: receive straight
+                # into v (v has the element type: nothing to convert).  On
+                # close RANGE_RECV writes nothing, as before.
+                jdone = self.emit(Op.RANGE_RECV, decl_regs[key], x, 0)
+            else:
+                jdone = self.emit(Op.RANGE_RECV, d, x, 0)
+                self.range_assign(s.key, d, xt.elem, define, decl_regs)
             self.end_statement()
             self.breakables.append(br)
             self.block(s.body.stmts)

@@ -4,6 +4,7 @@ the VM, checked against what Go prints; plus the disassembler's shape."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -218,3 +219,45 @@ func main() {
     assert "k" in text and "<func main.fib>" in text
     fib_lines = text.split("== main.main")[0].splitlines()
     assert fib_lines[1].split()[0] in ("3", "4")
+
+
+RANGE_CHAN = """package main
+
+import "fmt"
+
+func main() {
+	ch := make(chan int, 3)
+	ch <- 1
+	ch <- 2
+	ch <- 3
+	close(ch)
+	for v := range ch {
+		fmt.Print(v, " ")
+	}
+	done := make(chan int, 2)
+	done <- 4
+	done <- 5
+	close(done)
+	sum := 0
+	for v := range done {
+		f := func() int { return v * 10 }
+		sum += v + f()
+	}
+	fmt.Println(sum)
+}
+"""
+
+
+def test_range_over_channel_receives_into_the_loop_variable() -> None:
+    out, err, code = run_src(RANGE_CHAN)
+    assert (out, err, code) == ("1 2 3 99\n", "", 0)
+    result = load("prog.csp", RANGE_CHAN)
+    assert result.program is not None
+    ops = re.findall(r"^\s*(?:\d+|\|)\s+\d+\s+([A-Z_]+)", disassemble(result.program),
+                     re.MULTILINE)
+    ranges = [i for i, op in enumerate(ops) if op == "RANGE_RECV"]
+    assert len(ranges) == 2
+    # The first loop's v lives in a register: no MOVE after the receive.
+    # The second's v is captured, so it goes through a fresh cell.
+    assert ops[ranges[0] + 1] != "MOVE"
+    assert ops[ranges[1] + 1] == "NEW_CELL"
