@@ -471,6 +471,32 @@ class FuncCompiler(ExprCompiler):
         val = self.convert_for(reg, typ, lv.type, True)
         self.lv_store(lv, val)
 
+    def select_operand(self, e: Any) -> int:
+        """A register that holds channel operand e until SELECT runs: a
+        local variable's own register when it is not in a cell (nothing
+        can assign it while the other operands are evaluated: only a
+        closure could, and a captured variable that is ever assigned lives
+        in a cell), else a fresh local the value is evaluated into."""
+        x = unparen(e)
+        if isinstance(x, ast.Ident):
+            obj = self.info.uses.get(x)
+            if isinstance(obj, I.Var) and obj in self.vars and obj not in self.cells:
+                return self.vars[obj]
+        r = self.alloc_local()
+        self.expr(e, r)
+        return r
+
+    def bind_received(self, target: Any, reg: int, typ: T.Type, define: bool) -> None:
+        """``v := <-ch`` (or ``v, ok :=``) in a select case: a new v that
+        lives in a register simply takes over ``reg``, where SELECT left
+        the value (v has its type; reg is this select's own and stays
+        unused until the clause ends).  Anything else is a store."""
+        v = self.new_var_of(unparen(target)) if define else None
+        if v is not None and not v.in_cell:
+            self.vars[v] = reg
+            return
+        self.store_result(target, reg, typ, define)
+
     def op_assign(self, s: ast.AssignStmt) -> None:
         op = s.op[:-1]
         lv = self.lvalue(s.lhs[0])
@@ -977,8 +1003,7 @@ class FuncCompiler(ExprCompiler):
                 rx = unparen(rx)
                 if not (isinstance(rx, ast.Unary) and rx.op == "<-"):
                     raise CompileError(comm, "csp: select case must be a send or receive")
-                cr = self.alloc_local()
-                self.expr(rx.x, cr)
+                cr = self.select_operand(rx.x)
                 dirs.append(False)
                 chan_regs.append(cr)
                 val_regs.append(-1)
@@ -1004,9 +1029,9 @@ class FuncCompiler(ExprCompiler):
                 ct = T.underlying(self.typeof(unparen(comm.rhs[0]).x))
                 assert isinstance(ct, T.Chan)
                 define = comm.op == ":="
-                self.store_result(comm.lhs[0], d + 1, ct.elem, define)
+                self.bind_received(comm.lhs[0], d + 1, ct.elem, define)
                 if len(comm.lhs) > 1:
-                    self.store_result(comm.lhs[1], d + 2, T.BOOL, define)
+                    self.bind_received(comm.lhs[1], d + 2, T.BOOL, define)
                 self.end_statement()
             self.block(cl.body)
             ends.append(self.emit(Op.JMP, 0))
