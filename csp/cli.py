@@ -28,13 +28,14 @@ Invariants:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from csp import __version__
+from lang import records
+from lang.records import record
 
 if TYPE_CHECKING:
     from lang.diagnostics import Diagnostic
@@ -136,7 +137,7 @@ class _Parser(argparse.ArgumentParser):
         raise _ParserExit(status)
 
 
-@dataclasses.dataclass
+@record(slots=False)
 class Session:
     """What the top-level error handlers need to know about this call."""
 
@@ -372,7 +373,7 @@ def print_diagnostics(diags: Sequence[Diagnostic], source: str, path: str) -> No
     out = sys.stderr
     for d in shown:
         if d.filename != path:
-            d = dataclasses.replace(d, filename=path)
+            d = records.replace(d, filename=path)
         out.write(format_diagnostic(d, source) + "\n")
     if more:
         out.write("too many errors\n")
@@ -468,7 +469,7 @@ def make_run_options(ns: argparse.Namespace) -> RunOptions:
         "trace_path": getattr(ns, "trace", None),
         "timeline_path": getattr(ns, "timeline", None),
     }
-    known = {f.name for f in dataclasses.fields(RunOptions)}
+    known = set(records.field_names(RunOptions))
     for name, harmless in _PLANNED_SETTINGS.items():
         value = wanted[name]
         if name not in known and value != harmless:

@@ -28,9 +28,10 @@ import re
 import shutil
 import sys
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
+
+from lang.records import record
 
 STATE_FILE = ".csp-exercise.json"
 MARKER_RE = re.compile(r"^\s*//\s*exercise:\s*([A-Za-z0-9_-]+)", re.MULTILINE)
@@ -52,7 +53,7 @@ def exercises_root() -> Path:
     return Path(__file__).resolve().parent.parent / "exercises"
 
 
-@dataclass
+@record(slots=False)
 class Exercise:
     name: str
     folder: Path
@@ -123,7 +124,7 @@ class _TimedOutput(io.StringIO):
         return super().write(s)
 
 
-@dataclass
+@record(slots=False)
 class RunResult:
     seed: int
     procs: int
@@ -144,7 +145,7 @@ class RunResult:
         return None
 
 
-@dataclass
+@record(slots=False)
 class RunPlan:
     seeds: list[int]
     procs: list[int]
@@ -233,7 +234,7 @@ def run_once(path: str, source: str, plan: RunPlan, seed: int, procs: int) -> Ru
 # ------------------------------------------------------------ checks
 
 
-@dataclass
+@record(slots=False)
 class CheckResult:
     name: str
     ok: bool

@@ -30,10 +30,10 @@ import io
 import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any, Optional, TextIO
 
 from csp.replay import RunSchedule
+from lang.records import field, record
 
 DEFAULT_RUNS = 100
 DEFAULT_PROCS = (1, 2, 4, 8)
@@ -42,7 +42,7 @@ DEFAULT_SLICE = 2000  # runtime/processor.py SLICE_UNITS
 DEFAULT_STRATEGY = "mix"
 
 
-@dataclass(frozen=True)
+@record(frozen=True, slots=False)
 class Schedule:
     seed: int
     procs: int
@@ -76,7 +76,7 @@ class Schedule:
         return f"csp run {flags} {path}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True, slots=False)
 class RunResult:
     code: int
     stdout: str
@@ -87,7 +87,7 @@ class RunResult:
         return self.code != 0 or bool(self.headline)
 
 
-@dataclass
+@record(slots=False)
 class Outcome:
     result: RunResult
     schedules: list[Schedule] = field(default_factory=list)

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from lsprotocol import types as lsp
@@ -25,6 +24,7 @@ from lang import info as I
 from lang import types as T
 from lang.ast import walk
 from lang.diagnostics import Diagnostic
+from lang.records import field, record
 
 # --------------------------------------------------------------------------
 # Positions
@@ -116,7 +116,7 @@ def contains(span: ast.Span, line: int, col: int, inclusive_end: bool = True) ->
 # Analysis of one document
 
 
-@dataclass
+@record(slots=False)
 class Analysis:
     filename: str
     source: str

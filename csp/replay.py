@@ -19,8 +19,9 @@ a file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Optional
+
+from lang.records import record
 
 VERSION = "v1"
 
@@ -29,7 +30,7 @@ class ScheduleError(ValueError):
     """A schedule string that cannot be read."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True, slots=False)
 class RunSchedule:
     seed: int = 1
     procs: int = 4

@@ -44,7 +44,6 @@ import re
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from csp.replmachine import (
@@ -57,6 +56,7 @@ from lang import ast
 from lang import info as I
 from lang import types as T
 from lang.diagnostics import Diagnostic, format_diagnostic, sort_and_limit
+from lang.records import record, replace
 
 FILENAME = "<input>"
 ECHO_FMT = "__csp_fmt"
@@ -80,13 +80,13 @@ Ctrl-C cancels the input or interrupts a running entry; Ctrl-D exits.
 """
 
 
-@dataclass
+@record(slots=False)
 class SessionDecl:
     keys: tuple[str, ...]
     text: str
 
 
-@dataclass
+@record(slots=False)
 class SessionVar:
     type: T.Type
     source: str  # the type as Go source in the synthetic file

@@ -23,9 +23,9 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from dataclasses import dataclass, field
 from typing import Any, Optional, TextIO
 
+from lang.records import field, record
 from runtime.pct import ScheduleHook
 
 
@@ -34,7 +34,7 @@ class _Stop(BaseException):
     runtime layer mistakes it for a program error)."""
 
 
-@dataclass
+@record(slots=False)
 class GoroutineView:
     gid: int
     state: str
@@ -42,7 +42,7 @@ class GoroutineView:
     line: int
 
 
-@dataclass
+@record(slots=False)
 class StepState:
     goroutines: list[GoroutineView] = field(default_factory=list)
     runnable: list[int] = field(default_factory=list)

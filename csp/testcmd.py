@@ -24,14 +24,14 @@ Invariants:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import io
 import os
 import re
 import sys
 from typing import Any, Optional, TextIO
 
-from lang import ast
+from lang import ast, records
+from lang.records import record
 
 DRIVER_FILE = "_testmain.csp"
 RACE_EXIT = 66  # what a -race binary exits with after reporting races
@@ -72,7 +72,7 @@ _TEST_RE = re.compile(r"^Test($|[^a-z])")
 _BENCH_RE = re.compile(r"^Benchmark($|[^a-z])")
 
 
-@dataclasses.dataclass
+@record(slots=False)
 class TestOptions:
     verbose: bool = False
     run: str = ""
@@ -88,7 +88,7 @@ class TestOptions:
     race: bool = False
     short: bool = False
     parallel: int = 0
-    paths: list[str] = dataclasses.field(default_factory=list)
+    paths: list[str] = records.field(default_factory=list)
 
 
 # -- durations ---------------------------------------------------------------
@@ -201,7 +201,7 @@ def _rename_main(decls: tuple[ast.Decl, ...]) -> list[ast.Decl]:
     out: list[ast.Decl] = []
     for d in decls:
         if isinstance(d, ast.FuncDecl) and d.recv is None and d.name.name == "main":
-            d = dataclasses.replace(d, name=ast.Ident(d.name.span, "cspProgramMain"))
+            d = records.replace(d, name=ast.Ident(d.name.span, "cspProgramMain"))
         out.append(d)
     return out
 
@@ -245,7 +245,7 @@ def driver_source(tests: list[str], benches: list[str], opts: TestOptions,
 
 # -- building one binary -----------------------------------------------------------
 
-@dataclasses.dataclass
+@record(slots=False)
 class Built:
     program: Any
     tests: list[str]
@@ -342,7 +342,7 @@ def _fix_function_files(program: Any, parsed: list[ast.File], drv: ast.File) -> 
 
 # -- running --------------------------------------------------------------------
 
-@dataclasses.dataclass
+@record(slots=False)
 class RunResult:
     code: int
     output: str

@@ -1,13 +1,10 @@
 """Abstract syntax tree of the Go subset, with a source span on every node.
 
 Invariants:
-- Nodes are immutable, slotted dataclasses compared and hashed by identity
-  (``eq=False``), so checker and compiler can key side tables by node.
-  ``dataclasses.fields``/``replace``/``is_dataclass`` work on them;
-  assigning or deleting an attribute raises ``FrozenInstanceError``.
-- ``_node`` builds them without ``@dataclass(frozen=True)``'s generated
-  code: that compiles four functions per class and made importing this
-  module the largest single cost of ``csp run``'s start-up.
+- Nodes are immutable, slotted records (lang/records.py) compared and
+  hashed by identity, so checker and compiler can key side tables by node.
+  ``records.replace`` copies one with changes; assigning or deleting an
+  attribute raises ``FrozenInstanceError``.
 - Every node carries ``span``: 1-based line and column of its first byte and
   of the byte just past its end, as Go's ``token.Position`` reports them.
 - The tree is purely syntactic: the parser never resolves names or decides
@@ -17,184 +14,22 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import FrozenInstanceError, dataclass
-from itertools import takewhile
+from collections.abc import Iterator
 from typing import Any, Optional, TypeVar, Union, dataclass_transform
+
+from lang.records import record
 
 _NodeT = TypeVar("_NodeT")
 
 
-def _frozen_setattr(self: object, name: str, value: object) -> None:
-    raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-
-def _frozen_delattr(self: object, name: str) -> None:
-    raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-
-def _bind(cls: type, names: tuple[str, ...], args: tuple[Any, ...],
-          kwargs: dict[str, Any]) -> tuple[Any, ...]:
-    """Arguments in field order for a call that is not exactly one positional
-    argument per field; TypeError as a generated ``__init__`` would raise."""
-    where = f"{cls.__qualname__}.__init__()"
-    if len(args) > len(names):
-        raise TypeError(f"{where} takes {len(names) + 1} positional arguments "
-                        f"but {len(args) + 1} were given")
-    for name in names[:len(args)]:
-        if name in kwargs:
-            raise TypeError(f"{where} got multiple values for argument {name!r}")
-    values = list(args)
-    missing = []
-    for name in names[len(args):]:
-        if name in kwargs:
-            values.append(kwargs.pop(name))
-        else:
-            missing.append(name)
-    if kwargs:
-        raise TypeError(f"{where} got an unexpected keyword argument {next(iter(kwargs))!r}")
-    if missing:
-        raise TypeError(f"{where} missing {len(missing)} required argument(s): "
-                        + ", ".join(repr(name) for name in missing))
-    return tuple(values)
-
-
-_ABSENT: Any = object()  # an __init__ parameter the caller did not pass positionally
-_Setter = Callable[[Any, Any], None]
-
-
-def _make_init(cls: type, names: tuple[str, ...],
-               setters: tuple[_Setter, ...]) -> Callable[..., None]:
-    """A node's ``__init__``.  The parser builds thousands of nodes, so the
-    usual call (one positional argument per field) stores each argument
-    through its slot descriptor with no loop; anything else (keywords, a
-    wrong count) goes through ``_bind``.  One fixed-arity body per field
-    count, because generating code at run time is not allowed here."""
-
-    def general(self: Any, given: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        given = tuple(takewhile(lambda arg: arg is not _ABSENT, given))
-        if len(given) != len(names) or kwargs:
-            given = _bind(cls, names, given, kwargs)
-        for set_field, value in zip(setters, given, strict=True):
-            set_field(self, value)
-
-    arity = len(setters)
-    if arity == 1:
-        (s0,) = setters
-
-        def init1(self: Any, a0: Any = _ABSENT, **kw: Any) -> None:
-            if kw or a0 is _ABSENT:
-                return general(self, (a0,), kw)
-            s0(self, a0)
-        return init1
-    if arity == 2:
-        s0, s1 = setters
-
-        def init2(self: Any, a0: Any = _ABSENT, a1: Any = _ABSENT, **kw: Any) -> None:
-            if kw or a1 is _ABSENT:
-                return general(self, (a0, a1), kw)
-            s0(self, a0)
-            s1(self, a1)
-        return init2
-    if arity == 3:
-        s0, s1, s2 = setters
-
-        def init3(self: Any, a0: Any = _ABSENT, a1: Any = _ABSENT, a2: Any = _ABSENT,
-                  **kw: Any) -> None:
-            if kw or a2 is _ABSENT:
-                return general(self, (a0, a1, a2), kw)
-            s0(self, a0)
-            s1(self, a1)
-            s2(self, a2)
-        return init3
-    if arity == 4:
-        s0, s1, s2, s3 = setters
-
-        def init4(self: Any, a0: Any = _ABSENT, a1: Any = _ABSENT, a2: Any = _ABSENT,
-                  a3: Any = _ABSENT, **kw: Any) -> None:
-            if kw or a3 is _ABSENT:
-                return general(self, (a0, a1, a2, a3), kw)
-            s0(self, a0)
-            s1(self, a1)
-            s2(self, a2)
-            s3(self, a3)
-        return init4
-    if arity == 5:
-        s0, s1, s2, s3, s4 = setters
-
-        def init5(self: Any, a0: Any = _ABSENT, a1: Any = _ABSENT, a2: Any = _ABSENT,
-                  a3: Any = _ABSENT, a4: Any = _ABSENT, **kw: Any) -> None:
-            if kw or a4 is _ABSENT:
-                return general(self, (a0, a1, a2, a3, a4), kw)
-            s0(self, a0)
-            s1(self, a1)
-            s2(self, a2)
-            s3(self, a3)
-            s4(self, a4)
-        return init5
-    if arity == 6:
-        s0, s1, s2, s3, s4, s5 = setters
-
-        def init6(self: Any, a0: Any = _ABSENT, a1: Any = _ABSENT, a2: Any = _ABSENT,
-                  a3: Any = _ABSENT, a4: Any = _ABSENT, a5: Any = _ABSENT,
-                  **kw: Any) -> None:
-            if kw or a5 is _ABSENT:
-                return general(self, (a0, a1, a2, a3, a4, a5), kw)
-            s0(self, a0)
-            s1(self, a1)
-            s2(self, a2)
-            s3(self, a3)
-            s4(self, a4)
-            s5(self, a5)
-        return init6
-
-    def init_any(self: Any, *args: Any, **kw: Any) -> None:
-        general(self, args, kw)
-    return init_any
-
-
 @dataclass_transform(eq_default=False, frozen_default=True)
 def _node(cls: type[_NodeT]) -> type[_NodeT]:
-    """``@dataclass(frozen=True, slots=True, eq=False)`` with the same API
-    (positional or keyword construction in field order, ``repr``,
-    ``__match_args__``, ``dataclasses.fields``, pickling) whose methods are
-    shared closures over the slot descriptors instead of generated code."""
-    annotations: dict[str, Any] = cls.__dict__.get("__annotations__", {})
-    names = tuple(annotations)
-    if cls.__doc__ is None:  # what @dataclass would compute, minus inspect's cost
-        cls.__doc__ = cls.__name__ + "(" + ", ".join(
-            f"{name}: {typ!r}" for name, typ in annotations.items()) + ")"
-    cls = dataclass(init=False, repr=False, eq=False, slots=True)(cls)
-    slots = [cls.__dict__[name] for name in names]
-    setters: tuple[_Setter, ...] = tuple(s.__set__ for s in slots)
-    getters: tuple[Callable[[Any], Any], ...] = tuple(s.__get__ for s in slots)
-    __init__ = _make_init(cls, names, setters)
-
-    def __repr__(self: Any) -> str:
-        inner = ", ".join(f"{name}={get(self)!r}"
-                          for name, get in zip(names, getters, strict=True))
-        return f"{type(self).__qualname__}({inner})"
-
-    def __getstate__(self: Any) -> list[Any]:
-        return [get(self) for get in getters]
-
-    def __setstate__(self: Any, state: list[Any]) -> None:
-        for set_field, value in zip(setters, state, strict=True):
-            set_field(self, value)
-
-    methods: dict[str, Callable[..., Any]] = {
-        "__init__": __init__, "__repr__": __repr__, "__getstate__": __getstate__,
-        "__setstate__": __setstate__, "__setattr__": _frozen_setattr,
-        "__delattr__": _frozen_delattr,
-    }
-    for name, method in methods.items():
-        if method.__qualname__.startswith(("_node.", "_make_init.")):
-            method.__qualname__ = f"{cls.__qualname__}.{name}"
-        setattr(cls, name, method)
-    return cls
+    """A syntax node class: a frozen, slotted record compared by identity."""
+    built: type[_NodeT] = record(frozen=True, eq=False)(cls)
+    return built
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Span:
     """Source range: (line, col) of the first character, (end_line, end_col)
     just past the last.  Lines and columns are 1-based."""

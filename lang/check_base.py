@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any
 
 from lang import ast
@@ -23,6 +22,7 @@ from lang import info as I
 from lang import types as T
 from lang.constants import ConstValue, format_value
 from lang.diagnostics import Diagnostic
+from lang.records import field, record
 
 
 class Mode(enum.Enum):
@@ -38,7 +38,7 @@ class Mode(enum.Enum):
     PKGNAME = "package"
 
 
-@dataclass(slots=True)
+@record
 class Operand:
     mode: Mode
     expr: Any
@@ -192,7 +192,7 @@ def make_universe() -> Scope:
 UNIVERSE = make_universe()
 
 
-@dataclass(slots=True)
+@record
 class FuncCtx:
     """The function whose body is being checked."""
 

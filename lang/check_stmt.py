@@ -12,7 +12,6 @@
 #   last statement is not terminating per the Go spec.
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from lang import ast
@@ -20,6 +19,7 @@ from lang import info as I
 from lang import types as T
 from lang.check_base import CheckerBase, FuncCtx, Mode, Operand, Scope, describe, tstr
 from lang.check_exprstr import expr_string
+from lang.records import field, record
 
 
 def unparen(e: Any) -> Any:
@@ -28,7 +28,7 @@ def unparen(e: Any) -> Any:
     return e
 
 
-@dataclass(slots=True)
+@record
 class Target:
     """An enclosing statement a break/continue may refer to."""
 
@@ -36,7 +36,7 @@ class Target:
     label: str | None
 
 
-@dataclass(slots=True)
+@record
 class BodyCtx:
     targets: list[Target] = field(default_factory=list)
     labels: dict[str, ast.Ident] = field(default_factory=dict)

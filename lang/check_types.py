@@ -9,16 +9,15 @@
 #   matches at the same depth are ambiguous.
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lang import types as T
+from lang.records import record
 
 
 def identical(a: T.Type, b: T.Type) -> bool:
     return a is b or a == b
 
 
-@dataclass(slots=True)
+@record
 class LookupResult:
     """A field or method found by ``lookup``.
 

@@ -15,7 +15,6 @@ Invariants:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from lang import ast
@@ -23,6 +22,7 @@ from lang import info as I
 from lang import types as T
 from lang.chunk import Function
 from lang.opcodes import OPCODES, Op, jump_operand
+from lang.records import field, record
 
 CONST_FLAG = 0x4000
 PACKED_OPS = (Op.APPEND1, Op.APPEND_SLICE)
@@ -37,7 +37,7 @@ class CompileError(Exception):
         self.message = message
 
 
-@dataclass
+@record(slots=False)
 class Breakable:
     """A loop, switch or select that break (and, for loops, continue) target."""
 

@@ -9,14 +9,13 @@ Invariants:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lang.ast import Span
+from lang.records import record
 
 MAX_ERRORS = 10
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Diagnostic:
     filename: str
     span: Span

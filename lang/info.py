@@ -17,11 +17,11 @@ Invariants:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 from lang import ast
 from lang import types as T
+from lang.records import field, record
 
 
 class VarKind(enum.Enum):
@@ -31,7 +31,7 @@ class VarKind(enum.Enum):
     RESULT = "result"      # named (or unnamed) result parameter
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Var:
     name: str
     type: T.Type
@@ -51,7 +51,7 @@ class Var:
         return self.addressed or (self.captured and self.reassigned)
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Const:
     name: str
     type: T.Type           # may be untyped (UNTYPED_INT, ...)
@@ -59,14 +59,14 @@ class Const:
     decl: Optional[ast.Ident]
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class TypeName:
     name: str
     type: T.Type
     decl: Optional[ast.Ident]
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Func:
     """A package-level function or a method (recv_type set)."""
 
@@ -77,7 +77,7 @@ class Func:
     ptr_recv: bool = False
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class PkgName:
     name: str
     path: str               # import path, key of stdlib.registry.PACKAGES
@@ -85,7 +85,7 @@ class PkgName:
     used: bool = False
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Builtin:
     """len, cap, append, make, new, copy, delete, close, panic, recover,
     print, println."""
@@ -93,7 +93,7 @@ class Builtin:
     name: str
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Nil:
     pass
 
@@ -108,7 +108,7 @@ class SelKind(enum.Enum):
     PKG_MEMBER = "pkg_member"    # pkg.Name (see TypeInfo.uses for the member)
 
 
-@dataclass(slots=True)
+@record
 class Selection:
     """Resolution of a Selector.
 
@@ -136,7 +136,7 @@ class CallKind(enum.Enum):
     BUILTIN = "builtin"          # len(x), append(...), ...
 
 
-@dataclass(slots=True)
+@record
 class TypeInfo:
     """Side tables keyed by AST node identity.
 

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from lang.records import record
 
 
 class Token:
@@ -108,7 +109,7 @@ _ESCAPE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class LexError:
     """A scanner error at (line, byte column); message as Go's scanner says it."""
 

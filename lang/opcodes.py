@@ -17,7 +17,8 @@ Invariants:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+from lang.records import record
 
 
 class Op(enum.IntEnum):
@@ -138,7 +139,7 @@ class Op(enum.IntEnum):
     MAKE_CHAN = enum.auto()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class OpInfo:
     """kinds: operand kinds of a, b, c ('R' register, 'I' immediate,
     'J' jump target, '_' unused); doc: one-line semantics."""

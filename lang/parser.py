@@ -105,8 +105,7 @@ def _has(children: Sequence[Any], text: str) -> bool:
 
 # ---------------------------------------------------- intermediate values
 # Records built like the AST nodes (lang/ast.py ``_node``: frozen, slotted,
-# identity equality) rather than with ``@dataclass(frozen=True)``, whose
-# generated methods cost start-up time; nothing compares them by value.
+# identity equality); nothing compares them by value.
 
 
 @_record

@@ -8,15 +8,15 @@ compiler does not support), and ``result.source`` the text for carets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Optional
 
 from lang.ast import NO_SPAN, Span
 from lang.diagnostics import Diagnostic
+from lang.records import field, record
 from runtime.program import Program
 
 
-@dataclass
+@record(slots=False)
 class LoadResult:
     source: str
     program: Optional[Program] = None

@@ -1,7 +1,7 @@
 """Go types of the subset, shared by checker, compiler, VM and stdlib.
 
 Invariants:
-- Unnamed (composite) types are frozen dataclasses compared structurally,
+- Unnamed (composite) types are frozen records compared structurally,
   so ``Slice(INT) == Slice(INT)`` is Go's type identity for them.
 - ``Named`` types are compared by identity: two declarations of ``type T``
   are different types even with the same underlying type.  A Named's
@@ -19,8 +19,9 @@ Invariants:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Union
+
+from lang.records import field, record
 
 
 class Kind(enum.IntEnum):
@@ -51,7 +52,7 @@ class Kind(enum.IntEnum):
     UNTYPED_NIL = enum.auto()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Basic:
     kind: Kind
     name: str
@@ -111,7 +112,7 @@ INT_WIDTH: dict[Kind, tuple[int, bool]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Pointer:
     elem: Type
 
@@ -119,7 +120,7 @@ class Pointer:
         return "*" + str(self.elem)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Slice:
     elem: Type
 
@@ -127,7 +128,7 @@ class Slice:
         return "[]" + str(self.elem)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Array:
     length: int
     elem: Type
@@ -136,7 +137,7 @@ class Array:
         return f"[{self.length}]{self.elem}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Map:
     key: Type
     value: Type
@@ -151,7 +152,7 @@ class ChanDir(enum.Enum):
     RECV = "recv"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Chan:
     dir: ChanDir
     elem: Type
@@ -167,7 +168,7 @@ class Chan:
         return f"chan {self.elem}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Signature:
     """A function type.  For a variadic signature the last param is a
     Slice (``...T`` is ``[]T`` inside the function)."""
@@ -180,14 +181,14 @@ class Signature:
         return "func" + signature_tail(self)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class StructField:
     name: str
     type: Type
     embedded: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Struct:
     fields: tuple[StructField, ...]
 
@@ -206,13 +207,13 @@ class Struct:
         return "struct { " + "; ".join(parts) + " }"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Method:
     name: str
     sig: Signature
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Interface:
     """Method set sorted by name (embedded interfaces already flattened).
     The empty interface is ``any``."""
@@ -232,7 +233,7 @@ class Interface:
             m.name + signature_tail(m.sig) for m in self.methods) + " }"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Tuple:
     """The type of a multi-value call result; never the type of a variable."""
 
@@ -242,7 +243,7 @@ class Tuple:
         return "(" + ", ".join(str(t) for t in self.types) + ")"
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class Named:
     """A defined type.  pkg is the package path ('main' for user types,
     'time', 'sync', ... for stdlib types, '' for the predeclared ``error``).
@@ -263,7 +264,7 @@ class Named:
         return id(self)
 
 
-@dataclass(eq=False, slots=True)
+@record(eq=False)
 class MethodInfo:
     """A method of a Named type.  impl is filled in by whoever implements it:
     the compiler stores the compiled function for user methods, stdlib

@@ -26,11 +26,12 @@ scheduler's own RNG stream (select, math/rand) is the same as without it.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from lang.records import field, record
 
-@dataclass
+
+@record(slots=False)
 class StepRecord:
     """What the hook saw at one step: the goroutine that kept running (or
     None if it blocked/exited), the runnable ids and the chosen one."""
@@ -40,7 +41,7 @@ class StepRecord:
     chosen: int
 
 
-@dataclass
+@record(slots=False)
 class ScheduleHook:
     seed: int = 0
     depth: int = 0                                 # PCT depth; 0: no PCT

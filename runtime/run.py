@@ -15,9 +15,9 @@ overflow is Go's fatal error (2); Ctrl-C returns 130.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, TextIO
 
+from lang.records import field, record
 from runtime.limits import DEFAULT_MAX_GOROUTINES, DEFAULT_MAX_MEMORY, MAX_FRAMES
 from runtime.program import Program
 
@@ -30,7 +30,7 @@ class InstructionLimitExceeded(Exception):
         self.limit = limit
 
 
-@dataclass
+@record(slots=False)
 class RunOptions:
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)

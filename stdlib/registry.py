@@ -19,10 +19,10 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, TypeVar, Union, overload
 
 from lang import types as T
+from lang.records import field, record
 
 if TYPE_CHECKING:
     from _collections_abc import dict_items, dict_keys, dict_values
@@ -55,7 +55,7 @@ class NativeContext(Protocol):
 NativeImpl = Callable[..., Any]
 
 
-@dataclass(slots=True)
+@record
 class NativeFunc:
     """A package-level function implemented in Python.
     impl(ctx, *args) -> result (see the module invariants)."""
@@ -65,7 +65,7 @@ class NativeFunc:
     impl: NativeImpl
 
 
-@dataclass(slots=True)
+@record
 class ConstMember:
     """A package constant.  value: int, float, str or bool (exact; untyped
     constants keep arbitrary-precision ints)."""
@@ -75,7 +75,7 @@ class ConstMember:
     value: Any
 
 
-@dataclass(slots=True)
+@record
 class VarMember:
     """A package variable (os.Args, os.Stdout, errors like
     context.Canceled): one shared cell, ``cell[0]`` is the value."""
@@ -85,7 +85,7 @@ class VarMember:
     cell: list[Any]
 
 
-@dataclass(slots=True)
+@record
 class TypeMember:
     """A package type (strings.Builder, sync.WaitGroup, time.Duration)."""
 
@@ -96,7 +96,7 @@ class TypeMember:
 Member = Union[NativeFunc, ConstMember, VarMember, TypeMember]
 
 
-@dataclass(slots=True)
+@record
 class Package:
     path: str                      # import path: "fmt", "sync/atomic"
     name: str                      # package name used in code: "atomic"

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from lang import types as T
+from lang.records import field, record
 from runtime.errors import GoPanic
 from runtime.panics import NIL_DEREF
 from runtime.park import PARKED, WAITING
@@ -47,7 +47,7 @@ BENCH_FUNC = T.Signature((B_PTR,), ())
 LEAK_RETRIES = 20           # goleak's default number of retries
 
 
-@dataclass
+@record(slots=False)
 class Config:
     """The flags of one `csp test` run that the binary itself honours."""
 
@@ -64,7 +64,7 @@ class Config:
     parallel: int = 4
 
 
-@dataclass
+@record(slots=False)
 class Session:
     config: Config
     runner: Any = None            # the driver's tRunner function value

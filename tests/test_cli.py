@@ -13,7 +13,6 @@ import subprocess
 import sys
 import types
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from conftest import REPO_ROOT, CspRun, run_csp
 from csp import __version__
 from lang.ast import Span
 from lang.diagnostics import Diagnostic
+from lang.records import record
 
 Writer = Callable[..., Path]
 
@@ -31,14 +31,14 @@ HELLO = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("hello")\n
 # ---------------------------------------------------------------- fakes
 
 
-@dataclass
+@record(slots=False)
 class FakeLoadResult:
     program: object | None
     diagnostics: list[Diagnostic]
     source: str
 
 
-@dataclass
+@record(slots=False)
 class FakeRunOptions:
     seed: int = 0
     procs: int = 1

@@ -47,6 +47,7 @@ NOT_FOR_RUN = (
     "lang.dis", "lang.highlight", "lang.compile_race", "lang.gen_tables",
     "runtime.race", "runtime.trace", "runtime.timeline", "runtime.pct",
     "platform",
+    "dataclasses", "inspect",  # lang/records.py builds csp's record classes
     # stdlib packages the program does not import (stdlib.registry.PackageTable)
     "stdlib.sync", "stdlib.testing", "stdlib.strings", "stdlib.sort", "stdlib.strconv",
     "stdlib.context", "stdlib.math", "stdlib.rand", "stdlib.atomic",
