@@ -250,6 +250,34 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
     # The channel observer (csp run --trace) is installed before the run
     # starts and never changes during a slice: read it once.
     chan_obs = _chan_mod._obs
+    t = g.transfer
+    if t is not None and type(t) is Waiter:
+        # g resumes after a channel wake: the waker already did the
+        # operation and left its outcome in the Waiter (runtime/park.py).
+        # Finish the instruction g parked on here, before dispatch, rather
+        # than re-executing it.  A send woken by close (ok False) and a
+        # select are re-executed (chan_op panics / resumes the select).
+        op, a, b, c = code[pc]
+        if op == RECV:
+            regs[a] = t.elem
+            pc += 1
+        elif op == RANGE_RECV:
+            if t.ok:
+                regs[a] = t.elem
+                pc += 1
+            else:
+                pc = c  # closed and drained: leave the loop
+        elif op == RECV_OK:
+            regs[a] = t.elem
+            regs[a + 1] = t.ok
+            pc += 1
+        elif op == SEND and t.ok:
+            pc += 1
+        else:
+            t = None
+        if t is not None:
+            g.transfer = None
+            budget -= CHAN_OP_UNITS
     while True:
         try:
             while True:
@@ -481,28 +509,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             # None here.
                             machine.race.access(g, frame.fn, regs, pc, a)  # type: ignore[attr-defined]
                             continue
-                    elif op <= RANGE_RECV:
-                        # Re-execution after a wake: the waker filled the
-                        # Waiter in g.transfer (runtime/park.py).  A send
-                        # woken by close (ok False) panics in chan_op.
-                        t = g.transfer
-                        if type(t) is Waiter:
-                            if op == RECV:
-                                regs[a] = t.elem
-                            elif op == RANGE_RECV:
-                                if t.ok:
-                                    regs[a] = t.elem
-                                else:
-                                    pc = c
-                            elif op == RECV_OK:
-                                regs[a] = t.elem
-                                regs[a + 1] = t.ok
-                            elif not t.ok:
-                                t = None
-                            if t is not None:
-                                g.transfer = None
-                                budget -= CHAN_OP_UNITS
-                                continue
+                    # Re-executions (a select or a close-woken send after
+                    # a wake: see the top of run) and nil channels.
                     frame.pc = pc
                     stop = _channel_chan_op(machine, g, frame, op, a, b, c)
                     if stop is not None:
