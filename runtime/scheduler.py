@@ -385,11 +385,15 @@ class Scheduler:
             # slice, so causality holds within one slice's length, as with
             # a single slice, without a P switch after every channel hop.
             turn_end = p.now + turn_ns
+            # Only _schedtrace moves next_trace; the hook is set before runs.
+            next_trace = self.next_trace
+            step_hook = self.step_hook
             while True:
                 if theap and theap[0][0] <= p.now:
                     self._fire_timers(p.now)
-                if p.now >= self.next_trace:
+                if p.now >= next_trace:
                     self._schedtrace(p.now)
+                    next_trace = self.next_trace
                 if g is None:
                     g = p.runnext
                     if g is not None and not (self.globq and
@@ -428,13 +432,16 @@ class Scheduler:
                 used = g.instructions
                 g.instructions = 0
                 p.now += used  # INSTR_NS == 1: a unit is a virtual ns
-                self.instr_left -= used
-                if self.instr_left <= 0:
+                left = self.instr_left - used
+                self.instr_left = left
+                if left <= 0:
                     if self.watchdog is None:
                         from runtime.run import InstructionLimitExceeded
                         raise InstructionLimitExceeded(self.max_instructions or 0)
                     self.instr_left = self.watchdog.checkpoint(self, g)
-                if reason is _BUDGET or reason is _BUDGET_CALL:
+                if reason is _BLOCKED:  # the commonest stop in channel code
+                    p.cur = g = None
+                elif reason is _BUDGET or reason is _BUDGET_CALL:
                     g.status = RUNNABLE
                     if (p.now - g.run_start >= TIME_SLICE_NS
                             and (self.async_preempt or reason is _BUDGET_CALL)):
@@ -443,8 +450,6 @@ class Scheduler:
                         p.cur = g = None
                     elif p.runnext is not None and self.idle and not self.nspinning:
                         self._wakep(p.now)
-                elif reason is _BLOCKED:
-                    p.cur = g = None
                 elif reason is _EXITED:
                     self._exited(g)
                     p.cur = g = None
@@ -459,7 +464,7 @@ class Scheduler:
                     raise AssertionError(f"unknown stop reason {reason}")
                 if obs is not None:
                     obs.on_slice_end(p, reason, p.now)
-                if self.step_hook is not None and self.step_hook(self):
+                if step_hook is not None and step_hook(self):
                     # The hook (runtime/pct.py, csp explore) rearranged p's
                     # queues and chose what p runs next.
                     g = p.cur

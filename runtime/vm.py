@@ -255,8 +255,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
         # g resumes after a channel wake: the waker already did the
         # operation and left its outcome in the Waiter (runtime/park.py).
         # Finish the instruction g parked on here, before dispatch, rather
-        # than re-executing it.  A send woken by close (ok False) and a
-        # select are re-executed (chan_op panics / resumes the select).
+        # than re-executing it.  A send (or a select's send case) woken by
+        # close is re-executed: chan_op panics.
         op, a, b, c = code[pc]
         if op == RECV:
             regs[a] = t.elem
@@ -272,6 +272,17 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
             regs[a + 1] = t.ok
             pc += 1
         elif op == SEND and t.ok:
+            pc += 1
+        elif op == SELECT and (t.ok or not regs[b].dirs[t.index]):
+            # The case that won (runtime/select.py select_resume).
+            i = t.index
+            regs[a] = i
+            if regs[b].dirs[i]:
+                regs[a + 1] = None
+                regs[a + 2] = False
+            else:
+                regs[a + 1] = t.elem
+                regs[a + 2] = t.ok
             pc += 1
         else:
             t = None
@@ -509,8 +520,8 @@ def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
                             # None here.
                             machine.race.access(g, frame.fn, regs, pc, a)  # type: ignore[attr-defined]
                             continue
-                    # Re-executions (a select or a close-woken send after
-                    # a wake: see the top of run) and nil channels.
+                    # Re-executions (a close-woken send: see the top of
+                    # run), nil channels, close and select.
                     frame.pc = pc
                     stop = _channel_chan_op(machine, g, frame, op, a, b, c)
                     if stop is not None:
