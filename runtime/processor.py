@@ -60,10 +60,14 @@ class Processor:
     """One P.  ``cur`` is the goroutine it is running (kept between slices
     while that goroutine stays runnable); ``in_heap`` says whether the
     scheduler's heap of Ps with work holds it; ``idle`` whether it sits in
-    the idle list; ``spinning`` whether it was woken to look for work."""
+    the idle list; ``spinning`` whether it was woken to look for work.
+    ``slice_start`` is when p's current time slice began: a goroutine run
+    from ``runnext`` inherits the slice (Go's inheritTime), so two
+    goroutines handing work to each other share one 10 ms slice and cannot
+    starve p's run queue."""
 
     __slots__ = ("id", "now", "runq", "runnext", "runnext_at", "cur", "schedtick",
-                 "in_heap", "idle", "spinning")
+                 "in_heap", "idle", "spinning", "slice_start")
 
     def __init__(self, pid: int) -> None:
         self.id = pid
@@ -76,6 +80,7 @@ class Processor:
         self.in_heap = False
         self.idle = False
         self.spinning = False
+        self.slice_start = 0
 
     def __repr__(self) -> str:
         nxt = getattr(self.runnext, "id", None)

@@ -27,8 +27,12 @@ runs under.  It follows /work/shared/MACHINE-MODEL.md and Go's proc.go:
   back (at the time the work appeared) when stealable work exists and no
   P is already spinning; a spinning P that finds work wakes the next one
   (Go's resetspinning), so busy Ps fan out over all processors.
-- Preemption: a goroutine that has run TIME_SLICE_NS (10 ms) since it was
-  scheduled is moved to the global queue.  ``preempt='async'`` does this
+- Preemption: a goroutine that has run TIME_SLICE_NS (10 ms) since its
+  time slice began is moved to the global queue.  A goroutine run from
+  runnext inherits the slice of the one before it (Go's inheritTime); when
+  that shared slice is used up the runnext goroutine goes to the global
+  queue instead, so a pair that keeps readying each other cannot starve
+  the local run queue.  ``preempt='async'`` does this
   at any budget stop; ``'cooperative'`` only at a budget stop at a call
   (StopReason.BUDGET_CALL when the VM reports it) or runtime.Gosched
   (YIELDED), never in a call-free loop (Go < 1.14).
@@ -149,6 +153,10 @@ class Scheduler:
         self.schedtrace_ns = schedtrace_ms * 1_000_000
         self.next_trace = 0 if schedtrace_ms > 0 else NEVER
         self.run_slice = run_slice or _default_run_slice()
+        # csp's own VM takes a handoff callback (see _handoff); a test's
+        # stand-in run_slice does not.
+        self.vm_handoff = run_slice is None
+        self.turn_end = 0
         self.new_goroutine = new_goroutine or _default_new_goroutine
         self.slice_units = slice_units
         self.instr_left = max_instructions if max_instructions is not None else NEVER
@@ -371,6 +379,12 @@ class Scheduler:
         slice_units = self.slice_units
         turn_ns = slice_units * INSTR_NS
         switch_ns = SWITCH_NS
+        # The VM may switch goroutines itself when one blocks (_handoff),
+        # but only when nothing watches each slice: no observer, no race
+        # detector, no step hook (checked per turn below).
+        vm_run: Callable[..., StopReason] = run_slice
+        handoff = (self._handoff if self.vm_handoff and obs is None and self.race is None
+                   else None)
         while True:
             if not heap:
                 self._idle_machine()
@@ -388,6 +402,8 @@ class Scheduler:
             # Only _schedtrace moves next_trace; the hook is set before runs.
             next_trace = self.next_trace
             step_hook = self.step_hook
+            self.turn_end = turn_end
+            hand = handoff if step_hook is None else None
             while True:
                 if theap and theap[0][0] <= p.now:
                     self._fire_timers(p.now)
@@ -396,11 +412,20 @@ class Scheduler:
                     next_trace = self.next_trace
                 if g is None:
                     g = p.runnext
+                    inherit = False
                     if g is not None and not (self.globq and
                                               (p.schedtick + 1) % GLOBAL_CHECK_TICKS == 0):
-                        # Fast path of findrunnable: runnext.
+                        # Fast path of findrunnable: runnext, in p's slice.
                         p.runnext = None
                         p.schedtick += 1
+                        if p.now - p.slice_start < TIME_SLICE_NS:
+                            inherit = True
+                        else:
+                            # The shared slice is used up: sysmon preempts
+                            # the pair, which goes to the global queue, and
+                            # p's run queue gets its turn.
+                            self.globq.append(g)
+                            g = self._findrunnable(p)
                     else:
                         g = self._findrunnable(p)
                     if g is None:
@@ -417,15 +442,23 @@ class Scheduler:
                         now = p.now
                     # ready_at is dead until the next wake: share one int
                     # (a parked goroutine then holds one, not two).
-                    p.now = g.run_start = g.ready_at = now = now + switch_ns
+                    p.now = g.ready_at = now = now + switch_ns
+                    if inherit:
+                        g.run_start = p.slice_start
+                    else:
+                        g.run_start = p.slice_start = now
                     p.cur = g
                     self.switches += 1
                     if obs is not None:
                         obs.on_run_start(p, g, now)
                 try:
-                    reason = run_slice(self, g, slice_units)
+                    if hand is not None:
+                        reason = vm_run(self, g, slice_units, hand)
+                        g = p.cur  # the goroutine that ran last (after handoffs)
+                    else:
+                        reason = run_slice(self, g, slice_units)
                 except GoFatal as e:
-                    self._fatal(fatal_report(e.message, g))
+                    self._fatal(fatal_report(e.message, p.cur))
                 # g.instructions is 0 when a slice starts: the VM adds the
                 # units it ran, and they are accounted for here and reset
                 # (a parked goroutine holds the shared small int 0).
@@ -477,6 +510,49 @@ class Scheduler:
                         p.in_heap = True
                         heapq.heappush(heap, (p.now, p.id, p))
                         break
+
+    def _handoff(self, used: int) -> Any:
+        """The VM's question when the goroutine running on cur_p blocked
+        after ``used`` units: which goroutine runs next on this P?
+
+        Exactly what _loop would do next, when that is simply "account for
+        the slice, then run p.runnext": p's turn goes on, no timer is due,
+        no schedtrace line, no instruction limit reached, runnext is set and
+        the global queue's fairness tick is not due.  Then the state changes
+        _loop would make are made here and the goroutine is returned (the
+        VM runs it at once); otherwise nothing changes and None is returned
+        (the VM returns BLOCKED and _loop decides).  Same schedule either
+        way: only the trip through the loop is saved."""
+        p = self.cur_p
+        assert p is not None
+        now = p.now + used
+        left = self.instr_left - used
+        g = p.runnext
+        if g is None or left <= 0 or p.spinning or now >= self.next_trace:
+            return None
+        heap = self.heap
+        if heap and now >= self.turn_end:
+            top = heap[0]
+            if top[0] < now or (top[0] == now and top[1] < p.id):
+                return None
+        theap = self.timers.heap
+        if theap and theap[0][0] <= now:
+            return None
+        if now - p.slice_start >= TIME_SLICE_NS:
+            return None  # the loop preempts the pair (see _loop)
+        if self.globq and (p.schedtick + 1) % GLOBAL_CHECK_TICKS == 0:
+            return None
+        self.instr_left = left
+        p.runnext = None
+        p.schedtick += 1
+        start = g.ready_at
+        if start < now:
+            start = now
+        p.now = g.ready_at = start + SWITCH_NS
+        g.run_start = p.slice_start
+        p.cur = g
+        self.switches += 1
+        return g
 
     def _exited(self, g: Any) -> None:
         g.status = DEAD

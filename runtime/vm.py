@@ -21,6 +21,7 @@ Design (see DESIGN.md "Bytecode and VM"):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lang.chunk import BoundMethod, Closure, Function
@@ -236,715 +237,727 @@ def _store_native_result(regs: list[Any], base: int, nres: int, res: Any) -> Non
         regs[base:base + nres] = res
 
 
-def run(machine: Machine, g: Goroutine, budget: int) -> StopReason:
-    """Run goroutine g for about budget instruction units."""
-    frames = g.frames
-    frame = frames[-1]
-    code = frame.fn.code
-    regs = frame.regs
-    pc = frame.pc
-    g.status = _GS_RUNNING
-    start_budget = budget
+def run(machine: Machine, g: Goroutine, budget: int,
+        handoff: Callable[[int], Goroutine | None] | None = None) -> StopReason:
+    """Run goroutine g for about budget instruction units.
+
+    ``handoff`` (from the scheduler's loop, when nothing observes the run)
+    is asked, each time the running goroutine blocks, for the goroutine to
+    run next on the same processor; run then carries on with it and a new
+    budget, so that a channel hop costs no trip through the scheduler's
+    loop.  It returns None when the loop must decide (turn over, a timer
+    due, ...): run returns BLOCKED as without it."""
+    slice_budget = budget
     min64 = MIN64
     max64 = MAX64
     # The channel observer (csp run --trace) is installed before the run
     # starts and never changes during a slice: read it once.
     chan_obs = _chan_mod._obs
-    t = g.transfer
-    if t is not None and type(t) is Waiter:
-        # g resumes after a channel wake: the waker already did the
-        # operation and left its outcome in the Waiter (runtime/park.py).
-        # Finish the instruction g parked on here, before dispatch, rather
-        # than re-executing it.  A send (or a select's send case) woken by
-        # close is re-executed: chan_op panics.
-        op, a, b, c = code[pc]
-        if op == RECV:
-            regs[a] = t.elem
-            pc += 1
-        elif op == RANGE_RECV:
-            if t.ok:
+    while True:  # one goroutine per pass: more only through handoff
+        frames = g.frames
+        frame = frames[-1]
+        code = frame.fn.code
+        regs = frame.regs
+        pc = frame.pc
+        g.status = _GS_RUNNING
+        start_budget = budget
+        t = g.transfer
+        if t is not None and type(t) is Waiter:
+            # g resumes after a channel wake: the waker already did the
+            # operation and left its outcome in the Waiter (runtime/park.py).
+            # Finish the instruction g parked on here, before dispatch, rather
+            # than re-executing it.  A send (or a select's send case) woken by
+            # close is re-executed: chan_op panics.
+            op, a, b, c = code[pc]
+            if op == RECV:
                 regs[a] = t.elem
                 pc += 1
-            else:
-                pc = c  # closed and drained: leave the loop
-        elif op == RECV_OK:
-            regs[a] = t.elem
-            regs[a + 1] = t.ok
-            pc += 1
-        elif op == SEND and t.ok:
-            pc += 1
-        elif op == SELECT and (t.ok or not regs[b].dirs[t.index]):
-            # The case that won (runtime/select.py select_resume).
-            i = t.index
-            regs[a] = i
-            if regs[b].dirs[i]:
-                regs[a + 1] = None
-                regs[a + 2] = False
-            else:
-                regs[a + 1] = t.elem
-                regs[a + 2] = t.ok
-            pc += 1
-        else:
-            t = None
-        if t is not None:
-            g.transfer = None
-            budget -= CHAN_OP_UNITS
-    while True:
-        try:
-            while True:
-                op, a, b, c = code[pc]
+            elif op == RANGE_RECV:
+                if t.ok:
+                    regs[a] = t.elem
+                    pc += 1
+                else:
+                    pc = c  # closed and drained: leave the loop
+            elif op == RECV_OK:
+                regs[a] = t.elem
+                regs[a + 1] = t.ok
                 pc += 1
-                if op <= JGE:
-                    if op == MOVE:
-                        regs[a] = regs[b]
-                    elif op == FORLOOP:
-                        v = regs[a] + 1
-                        regs[a] = v
-                        if v < regs[b]:
-                            budget -= pc - c
-                            if budget <= 0:
-                                frame.pc = c
-                                g.instructions += start_budget - budget
-                                g.status = _GS_RUNNABLE
-                                return _SR_BUDGET
-                            pc = c
-                    elif op == JMP:
-                        if a < pc:
-                            budget -= pc - a
-                            if budget <= 0:
-                                frame.pc = a
-                                g.instructions += start_budget - budget
-                                g.status = _GS_RUNNABLE
-                                return _SR_BUDGET
-                        pc = a
-                    elif op == ADD_INT:
-                        v = regs[b] + regs[c]
-                        if min64 <= v <= max64:
+            elif op == SEND and t.ok:
+                pc += 1
+            elif op == SELECT and (t.ok or not regs[b].dirs[t.index]):
+                # The case that won (runtime/select.py select_resume).
+                i = t.index
+                regs[a] = i
+                if regs[b].dirs[i]:
+                    regs[a + 1] = None
+                    regs[a + 2] = False
+                else:
+                    regs[a + 1] = t.elem
+                    regs[a + 2] = t.ok
+                pc += 1
+            else:
+                t = None
+            if t is not None:
+                g.transfer = None
+                budget -= CHAN_OP_UNITS
+        while True:
+            try:
+                while True:
+                    op, a, b, c = code[pc]
+                    pc += 1
+                    if op <= JGE:
+                        if op == MOVE:
+                            regs[a] = regs[b]
+                        elif op == FORLOOP:
+                            v = regs[a] + 1
                             regs[a] = v
-                        else:
-                            regs[a] = vmops.wrap64(v)
-                    elif op == JLT:
-                        if regs[a] < regs[b]:
-                            if c < pc:
+                            if v < regs[b]:
                                 budget -= pc - c
                                 if budget <= 0:
                                     frame.pc = c
                                     g.instructions += start_budget - budget
                                     g.status = _GS_RUNNABLE
                                     return _SR_BUDGET
-                            pc = c
-                    elif op == JFALSE:
-                        if not regs[a]:
-                            if b < pc:
-                                # The back edge of `for cond {...}`: a
-                                # preemption point like every other loop's.
-                                budget -= pc - b
+                                pc = c
+                        elif op == JMP:
+                            if a < pc:
+                                budget -= pc - a
                                 if budget <= 0:
-                                    frame.pc = b
+                                    frame.pc = a
                                     g.instructions += start_budget - budget
                                     g.status = _GS_RUNNABLE
                                     return _SR_BUDGET
-                            pc = b
-                    elif op == ADDI:
-                        v = regs[b] + c
-                        if min64 <= v <= max64:
-                            regs[a] = v
-                        else:
-                            regs[a] = vmops.wrap64(v)
-                    elif op == JGE:
-                        if regs[a] >= regs[b]:
-                            if c < pc:
-                                budget -= pc - c
-                                if budget <= 0:
-                                    frame.pc = c
-                                    g.instructions += start_budget - budget
-                                    g.status = _GS_RUNNABLE
-                                    return _SR_BUDGET
-                            pc = c
-                    else:
-                        raise AssertionError(f"opcode {op} outside its dispatch group")
-                elif op <= JNE:
-                    if op == MUL_INT:
-                        v = regs[b] * regs[c]
-                        if min64 <= v <= max64:
-                            regs[a] = v
-                        else:
-                            regs[a] = vmops.wrap64(v)
-                    elif op == MOD_INT:
-                        x = regs[b]
-                        y = regs[c]
-                        if x >= 0 and y > 0:
-                            regs[a] = x % y
-                        else:
-                            regs[a] = vmops.mod_int(x, y)
-                    elif op == SUB_INT:
-                        v = regs[b] - regs[c]
-                        if min64 <= v <= max64:
-                            regs[a] = v
-                        else:
-                            regs[a] = vmops.wrap64(v)
-                    elif op == JEQ:
-                        if regs[a] == regs[b]:
-                            if c < pc:
-                                budget -= pc - c
-                                if budget <= 0:
-                                    frame.pc = c
-                                    g.instructions += start_budget - budget
-                                    g.status = _GS_RUNNABLE
-                                    return _SR_BUDGET
-                            pc = c
-                    elif op == JNE:
-                        if regs[a] != regs[b]:
-                            if c < pc:
-                                budget -= pc - c
-                                if budget <= 0:
-                                    frame.pc = c
-                                    g.instructions += start_budget - budget
-                                    g.status = _GS_RUNNABLE
-                                    return _SR_BUDGET
-                            pc = c
-                    elif op == JTRUE:
-                        if regs[a]:
-                            if b < pc:
-                                # The back edge of `for cond {...}`: a
-                                # preemption point like every other loop's.
-                                budget -= pc - b
-                                if budget <= 0:
-                                    frame.pc = b
-                                    g.instructions += start_budget - budget
-                                    g.status = _GS_RUNNABLE
-                                    return _SR_BUDGET
-                            pc = b
-                    elif op == JLE:
-                        if regs[a] <= regs[b]:
-                            if c < pc:
-                                budget -= pc - c
-                                if budget <= 0:
-                                    frame.pc = c
-                                    g.instructions += start_budget - budget
-                                    g.status = _GS_RUNNABLE
-                                    return _SR_BUDGET
-                            pc = c
-                    elif op == JGT:
-                        if regs[a] > regs[b]:
-                            if c < pc:
-                                budget -= pc - c
-                                if budget <= 0:
-                                    frame.pc = c
-                                    g.instructions += start_budget - budget
-                                    g.status = _GS_RUNNABLE
-                                    return _SR_BUDGET
-                            pc = c
-                    else:
-                        raise AssertionError(f"opcode {op} outside its dispatch group")
-                elif op <= RACE:  # range group SEND..RACE (op > JNE here)
-                    # Channel ops are contiguous opcodes (one range test).
-                    # Fast paths (first execution, non-nil channel) call the
-                    # Channel directly; re-execution after a wake, nil
-                    # channels, close and select go through chan_op.
-                    if g.transfer is None:
-                        if op == SEND:
-                            ch = regs[a]
-                            if ch is not None:
-                                if (len(ch.buf) < ch.cap and chan_obs is None
-                                        and not ch.recvq and not ch.closed):
-                                    # Room in the buffer, no receiver waiting.
-                                    ch.buf.append(regs[b])
-                                    budget -= CHAN_OP_UNITS
-                                    continue
-                                frame.pc = pc
-                                if ch.send(g, regs[b]) is PARKED:
-                                    frame.pc = pc - 1
-                                    g.instructions += start_budget - budget
-                                    return _SR_BLOCKED
-                                budget -= CHAN_OP_UNITS
-                                continue
-                        elif op == RANGE_RECV:
-                            ch = regs[b]
-                            if ch is not None:
-                                buf = ch.buf
-                                if buf and chan_obs is None and not ch.sendq:
-                                    regs[a] = buf.popleft()
-                                    budget -= CHAN_OP_UNITS
-                                    continue
-                                v = ch.recv_ok(g)
-                                if v is PARKED:
-                                    frame.pc = pc - 1
-                                    g.instructions += start_budget - budget
-                                    return _SR_BLOCKED
-                                if v[1]:
-                                    regs[a] = v[0]
-                                else:
-                                    pc = c  # closed and drained: leave the loop
-                                budget -= CHAN_OP_UNITS
-                                continue
-                        elif op == RECV_OK:
-                            ch = regs[b]
-                            if ch is not None:
-                                buf = ch.buf
-                                if buf and chan_obs is None and not ch.sendq:
-                                    regs[a] = buf.popleft()
-                                    regs[a + 1] = True
-                                    budget -= CHAN_OP_UNITS
-                                    continue
-                                v = ch.recv_ok(g)
-                                if v is PARKED:
-                                    frame.pc = pc - 1
-                                    g.instructions += start_budget - budget
-                                    return _SR_BLOCKED
-                                regs[a], regs[a + 1] = v
-                                budget -= CHAN_OP_UNITS
-                                continue
-                        elif op == RECV:
-                            ch = regs[b]
-                            if ch is not None:
-                                buf = ch.buf
-                                if buf and chan_obs is None and not ch.sendq:
-                                    # Buffered value, no sender waiting.
-                                    regs[a] = buf.popleft()
-                                    budget -= CHAN_OP_UNITS
-                                    continue
-                                v = ch.recv(g)
-                                if v is PARKED:
-                                    frame.pc = pc - 1
-                                    g.instructions += start_budget - budget
-                                    return _SR_BLOCKED
+                            pc = a
+                        elif op == ADD_INT:
+                            v = regs[b] + regs[c]
+                            if min64 <= v <= max64:
                                 regs[a] = v
-                                budget -= CHAN_OP_UNITS
-                                continue
-                        elif op == RACE:
-                            # -race only: lang/compile_race.py emits RACE (the
-                            # opcode after SELECT, so it shares this range
-                            # test); a plain run never meets one.  Never the
-                            # first instruction after a wake, so transfer is
-                            # None here.
-                            machine.race.access(g, frame.fn, regs, pc, a)  # type: ignore[attr-defined]
-                            continue
-                    # Re-executions (a close-woken send: see the top of
-                    # run), nil channels, close and select.
-                    frame.pc = pc
-                    stop = _channel_chan_op(machine, g, frame, op, a, b, c)
-                    if stop is not None:
-                        g.instructions += start_budget - budget
-                        return stop
-                    budget -= CHAN_OP_UNITS
-                elif op <= STORE_GLOBAL:
-                    if op == CALL:
-                        f = regs[a]
-                        t = type(f)
-                        if t is Function:
-                            nregs = f.template[:]
-                            n = f.nparams
-                            if n == 1:
-                                nregs[0] = regs[b]
                             else:
-                                nregs[:n] = regs[b:b + n]
-                            frame.pc = pc
-                            frame = Frame(f, nregs, b)
-                            frames.append(frame)
-                            code = f.code
-                            regs = nregs
-                            pc = 0
-                        elif t is Closure:
-                            fn = f.fn
-                            nregs = fn.template[:]
-                            n = fn.nparams
-                            nregs[:n] = regs[b:b + n]
-                            nregs[n:n + fn.nfree] = f.cells
-                            frame.pc = pc
-                            frame = Frame(fn, nregs, b)
-                            frames.append(frame)
-                            code = fn.code
-                            regs = nregs
-                            pc = 0
-                        elif t is BoundMethod:
-                            m = f.fn
-                            if type(m) is Function:
-                                nregs = m.template[:]
-                                n = m.nparams
-                                nregs[0] = f.recv
-                                nregs[1:n] = regs[b:b + n - 1]
+                                regs[a] = vmops.wrap64(v)
+                        elif op == JLT:
+                            if regs[a] < regs[b]:
+                                if c < pc:
+                                    budget -= pc - c
+                                    if budget <= 0:
+                                        frame.pc = c
+                                        g.instructions += start_budget - budget
+                                        g.status = _GS_RUNNABLE
+                                        return _SR_BUDGET
+                                pc = c
+                        elif op == JFALSE:
+                            if not regs[a]:
+                                if b < pc:
+                                    # The back edge of `for cond {...}`: a
+                                    # preemption point like every other loop's.
+                                    budget -= pc - b
+                                    if budget <= 0:
+                                        frame.pc = b
+                                        g.instructions += start_budget - budget
+                                        g.status = _GS_RUNNABLE
+                                        return _SR_BUDGET
+                                pc = b
+                        elif op == ADDI:
+                            v = regs[b] + c
+                            if min64 <= v <= max64:
+                                regs[a] = v
+                            else:
+                                regs[a] = vmops.wrap64(v)
+                        elif op == JGE:
+                            if regs[a] >= regs[b]:
+                                if c < pc:
+                                    budget -= pc - c
+                                    if budget <= 0:
+                                        frame.pc = c
+                                        g.instructions += start_budget - budget
+                                        g.status = _GS_RUNNABLE
+                                        return _SR_BUDGET
+                                pc = c
+                        else:
+                            raise AssertionError(f"opcode {op} outside its dispatch group")
+                    elif op <= JNE:
+                        if op == MUL_INT:
+                            v = regs[b] * regs[c]
+                            if min64 <= v <= max64:
+                                regs[a] = v
+                            else:
+                                regs[a] = vmops.wrap64(v)
+                        elif op == MOD_INT:
+                            x = regs[b]
+                            y = regs[c]
+                            if x >= 0 and y > 0:
+                                regs[a] = x % y
+                            else:
+                                regs[a] = vmops.mod_int(x, y)
+                        elif op == SUB_INT:
+                            v = regs[b] - regs[c]
+                            if min64 <= v <= max64:
+                                regs[a] = v
+                            else:
+                                regs[a] = vmops.wrap64(v)
+                        elif op == JEQ:
+                            if regs[a] == regs[b]:
+                                if c < pc:
+                                    budget -= pc - c
+                                    if budget <= 0:
+                                        frame.pc = c
+                                        g.instructions += start_budget - budget
+                                        g.status = _GS_RUNNABLE
+                                        return _SR_BUDGET
+                                pc = c
+                        elif op == JNE:
+                            if regs[a] != regs[b]:
+                                if c < pc:
+                                    budget -= pc - c
+                                    if budget <= 0:
+                                        frame.pc = c
+                                        g.instructions += start_budget - budget
+                                        g.status = _GS_RUNNABLE
+                                        return _SR_BUDGET
+                                pc = c
+                        elif op == JTRUE:
+                            if regs[a]:
+                                if b < pc:
+                                    # The back edge of `for cond {...}`: a
+                                    # preemption point like every other loop's.
+                                    budget -= pc - b
+                                    if budget <= 0:
+                                        frame.pc = b
+                                        g.instructions += start_budget - budget
+                                        g.status = _GS_RUNNABLE
+                                        return _SR_BUDGET
+                                pc = b
+                        elif op == JLE:
+                            if regs[a] <= regs[b]:
+                                if c < pc:
+                                    budget -= pc - c
+                                    if budget <= 0:
+                                        frame.pc = c
+                                        g.instructions += start_budget - budget
+                                        g.status = _GS_RUNNABLE
+                                        return _SR_BUDGET
+                                pc = c
+                        elif op == JGT:
+                            if regs[a] > regs[b]:
+                                if c < pc:
+                                    budget -= pc - c
+                                    if budget <= 0:
+                                        frame.pc = c
+                                        g.instructions += start_budget - budget
+                                        g.status = _GS_RUNNABLE
+                                        return _SR_BUDGET
+                                pc = c
+                        else:
+                            raise AssertionError(f"opcode {op} outside its dispatch group")
+                    elif op <= RACE:  # range group SEND..RACE (op > JNE here)
+                        # Channel ops are contiguous opcodes (one range test).
+                        # Fast paths (first execution, non-nil channel) call the
+                        # Channel directly; re-execution after a wake, nil
+                        # channels, close and select go through chan_op.
+                        if g.transfer is None:
+                            if op == SEND:
+                                ch = regs[a]
+                                if ch is not None:
+                                    if (len(ch.buf) < ch.cap and chan_obs is None
+                                            and not ch.recvq and not ch.closed):
+                                        # Room in the buffer, no receiver waiting.
+                                        ch.buf.append(regs[b])
+                                        budget -= CHAN_OP_UNITS
+                                        continue
+                                    frame.pc = pc
+                                    if ch.send(g, regs[b]) is PARKED:
+                                        frame.pc = pc - 1
+                                        break
+                                    budget -= CHAN_OP_UNITS
+                                    continue
+                            elif op == RANGE_RECV:
+                                ch = regs[b]
+                                if ch is not None:
+                                    buf = ch.buf
+                                    if buf and chan_obs is None and not ch.sendq:
+                                        regs[a] = buf.popleft()
+                                        budget -= CHAN_OP_UNITS
+                                        continue
+                                    v = ch.recv_ok(g)
+                                    if v is PARKED:
+                                        frame.pc = pc - 1
+                                        break
+                                    if v[1]:
+                                        regs[a] = v[0]
+                                    else:
+                                        pc = c  # closed and drained: leave the loop
+                                    budget -= CHAN_OP_UNITS
+                                    continue
+                            elif op == RECV_OK:
+                                ch = regs[b]
+                                if ch is not None:
+                                    buf = ch.buf
+                                    if buf and chan_obs is None and not ch.sendq:
+                                        regs[a] = buf.popleft()
+                                        regs[a + 1] = True
+                                        budget -= CHAN_OP_UNITS
+                                        continue
+                                    v = ch.recv_ok(g)
+                                    if v is PARKED:
+                                        frame.pc = pc - 1
+                                        break
+                                    regs[a], regs[a + 1] = v
+                                    budget -= CHAN_OP_UNITS
+                                    continue
+                            elif op == RECV:
+                                ch = regs[b]
+                                if ch is not None:
+                                    buf = ch.buf
+                                    if buf and chan_obs is None and not ch.sendq:
+                                        # Buffered value, no sender waiting.
+                                        regs[a] = buf.popleft()
+                                        budget -= CHAN_OP_UNITS
+                                        continue
+                                    v = ch.recv(g)
+                                    if v is PARKED:
+                                        frame.pc = pc - 1
+                                        break
+                                    regs[a] = v
+                                    budget -= CHAN_OP_UNITS
+                                    continue
+                            elif op == RACE:
+                                # -race only: lang/compile_race.py emits RACE (the
+                                # opcode after SELECT, so it shares this range
+                                # test); a plain run never meets one.  Never the
+                                # first instruction after a wake, so transfer is
+                                # None here.
+                                machine.race.access(g, frame.fn, regs, pc, a)  # type: ignore[attr-defined]
+                                continue
+                        # Re-executions (a close-woken send: see the top of
+                        # run), nil channels, close and select.
+                        frame.pc = pc
+                        if _channel_chan_op(machine, g, frame, op, a, b, c) is not None:
+                            break  # parked (chan_op returns BLOCKED or None)
+                        budget -= CHAN_OP_UNITS
+                    elif op <= STORE_GLOBAL:
+                        if op == CALL:
+                            f = regs[a]
+                            t = type(f)
+                            if t is Function:
+                                nregs = f.template[:]
+                                n = f.nparams
+                                if n == 1:
+                                    nregs[0] = regs[b]
+                                else:
+                                    nregs[:n] = regs[b:b + n]
                                 frame.pc = pc
-                                frame = Frame(m, nregs, b)
+                                frame = Frame(f, nregs, b)
                                 frames.append(frame)
-                                code = m.code
+                                code = f.code
+                                regs = nregs
+                                pc = 0
+                            elif t is Closure:
+                                fn = f.fn
+                                nregs = fn.template[:]
+                                n = fn.nparams
+                                nregs[:n] = regs[b:b + n]
+                                nregs[n:n + fn.nfree] = f.cells
+                                frame.pc = pc
+                                frame = Frame(fn, nregs, b)
+                                frames.append(frame)
+                                code = fn.code
+                                regs = nregs
+                                pc = 0
+                            elif t is BoundMethod:
+                                m = f.fn
+                                if type(m) is Function:
+                                    nregs = m.template[:]
+                                    n = m.nparams
+                                    nregs[0] = f.recv
+                                    nregs[1:n] = regs[b:b + n - 1]
+                                    frame.pc = pc
+                                    frame = Frame(m, nregs, b)
+                                    frames.append(frame)
+                                    code = m.code
+                                    regs = nregs
+                                    pc = 0
+                                else:
+                                    frame.pc = pc
+                                    res = m(g, f.recv, *regs[b:b + (c & 255)])
+                                    if res is PARKED:
+                                        frame.pc = pc - 1
+                                        break
+                                    _store_native_result(regs, b, c >> 8, res)
+                            elif f is None:
+                                raise vmops.nil_deref()
+                            else:
+                                frame.pc = pc
+                                res = f(g, *regs[b:b + (c & 255)])
+                                if res is PARKED:
+                                    frame.pc = pc - 1
+                                    break
+                                nres = c >> 8
+                                if nres == 1:
+                                    regs[b] = res
+                                elif nres:
+                                    regs[b:b + nres] = res
+                            budget -= CALL_COST
+                            if budget <= 0:
+                                frame.pc = pc
+                                g.instructions += start_budget - budget
+                                g.status = _GS_RUNNABLE
+                                return _SR_BUDGET_CALL
+                        elif op == RET:
+                            rb = frame.ret_base
+                            frames.pop()
+                            if frame.special is not None:
+                                frame.pc = pc
+                                stop = _ret_slow(g, frame, regs[a:a + b])
+                                if stop is not None:
+                                    g.instructions += start_budget - budget
+                                    return stop
+                                frame = frames[-1]
+                                code = frame.fn.code
+                                regs = frame.regs
+                                pc = frame.pc
+                                continue
+                            caller = frames[-1]
+                            if rb >= 0:
+                                if b == 1:
+                                    caller.regs[rb] = regs[a]
+                                elif b:
+                                    caller.regs[rb:rb + b] = regs[a:a + b]
+                            frame = caller
+                            code = frame.fn.code
+                            regs = frame.regs
+                            pc = frame.pc
+                        elif op == LOAD_CELL:
+                            regs[a] = regs[b][0]
+                        elif op == INDEX_LIST:
+                            lst = regs[b]
+                            i = regs[c]
+                            if 0 <= i < len(lst):
+                                regs[a] = lst[i]
+                            else:
+                                raise vmops.index_error(i, len(lst))
+                        elif op == SET_LIST:
+                            lst = regs[a]
+                            i = regs[b]
+                            if 0 <= i < len(lst):
+                                lst[i] = regs[c]
+                            else:
+                                raise vmops.index_error(i, len(lst))
+                        elif op == LOAD_GLOBAL:
+                            regs[a] = frame.fn.globals[b]
+                        elif op == STORE_CELL:
+                            regs[a][0] = regs[b]
+                        elif op == STORE_GLOBAL:
+                            frame.fn.globals[a] = regs[b]
+                        else:
+                            raise AssertionError(f"opcode {op} outside its dispatch group")
+                    else:
+                        if op == JTABLE:
+                            # After SELECT: straight to the chosen clause (forward).
+                            pc = regs[b][regs[a] + 1]
+                        elif op == LT:
+                            regs[a] = regs[b] < regs[c]
+                        elif op == INDEX_SLICE:
+                            s = regs[b]
+                            i = regs[c]
+                            if s is not None and 0 <= i < s.len:
+                                regs[a] = s.arr[s.off + i]
+                            else:
+                                raise vmops.index_error(i, 0 if s is None else s.len)
+                        elif op == GETFIELD:
+                            regs[a] = regs[b][c]
+                        elif op == SETFIELD:
+                            regs[a][b] = regs[c]
+                        elif op == EQ:
+                            regs[a] = regs[b] == regs[c]
+                        elif op == NE:
+                            regs[a] = regs[b] != regs[c]
+                        elif op == LE:
+                            regs[a] = regs[b] <= regs[c]
+                        elif op == GT:
+                            regs[a] = regs[b] > regs[c]
+                        elif op == GE:
+                            regs[a] = regs[b] >= regs[c]
+                        elif op == ADD:
+                            regs[a] = regs[b] + regs[c]
+                        elif op == SUB:
+                            regs[a] = regs[b] - regs[c]
+                        elif op == MUL:
+                            regs[a] = regs[b] * regs[c]
+                        elif op == WRAP:
+                            regs[a] = vmops.wrap(regs[a], b)
+                        elif op == DIV_INT:
+                            x = regs[b]
+                            y = regs[c]
+                            if x >= 0 and y > 0:
+                                regs[a] = x // y
+                            else:
+                                regs[a] = vmops.wrap64(vmops.div_int(x, y))
+                        elif op == SET_SLICE:
+                            s = regs[a]
+                            i = regs[b]
+                            if s is not None and 0 <= i < s.len:
+                                s.arr[s.off + i] = regs[c]
+                            else:
+                                raise vmops.index_error(i, 0 if s is None else s.len)
+                        elif op == LEN:
+                            if c == 0:
+                                s = regs[b]
+                                regs[a] = 0 if s is None else s.len
+                            else:
+                                regs[a] = vmops.length(regs[b], c)
+                        elif op == COPY:
+                            regs[a] = copy_value(regs[b])
+                        elif op == DEREF:
+                            p = regs[b]
+                            if p is None:
+                                raise vmops.nil_deref()
+                            regs[a] = p.ref[p.idx]
+                        elif op == STORE_PTR:
+                            p = regs[a]
+                            if p is None:
+                                raise vmops.nil_deref()
+                            p.ref[p.idx] = regs[b]
+                        elif op == MAP_GET:
+                            m = regs[b]
+                            if m is not None:
+                                k = regs[c]
+                                if k in m:
+                                    regs[a] = m[k]
+                        elif op == MAP_SET:
+                            m = regs[a]
+                            if m is None:
+                                raise GoPanic(plain_error("assignment to entry in nil map"))
+                            m[regs[b]] = regs[c]
+                        elif op == APPEND1:
+                            s = regs[b]
+                            v = regs[c & 0xFFFF]
+                            if s is not None and s.len < s.cap:
+                                ln = s.len
+                                s.arr[s.off + ln] = v
+                                regs[a] = Slice(s.arr, s.off, ln + 1, s.cap)
+                            else:
+                                regs[a] = vmops.append1(s, v, c >> 16)
+                        elif op == INDEX_STR:
+                            regs[a] = vmops.index_str(regs[b], regs[c])
+                        elif op == NOT:
+                            regs[a] = not regs[b]
+                        elif op == NEG:
+                            regs[a] = -regs[b]
+                        elif op == BOX:
+                            regs[a] = Iface(regs[c], regs[b])
+                        elif op == ITER_NEXT:
+                            nxt = next(regs[a], None)
+                            if nxt is None:
+                                pc = c
+                            else:
+                                regs[b] = nxt[0]
+                                regs[b + 1] = nxt[1]
+                        elif op == CALL_IFACE:
+                            recv = regs[b]
+                            if recv is None:
+                                raise vmops.nil_deref()
+                            impl, mode = vmops.lookup_method(recv.type, regs[a])
+                            rv = vmops.method_receiver(recv.value, mode)
+                            if type(impl) is Function:
+                                nregs = impl.template[:]
+                                n = impl.nparams
+                                nregs[0] = rv
+                                nregs[1:n] = regs[b + 1:b + n]
+                                frame.pc = pc
+                                frame = Frame(impl, nregs, b)
+                                frames.append(frame)
+                                code = impl.code
                                 regs = nregs
                                 pc = 0
                             else:
                                 frame.pc = pc
-                                res = m(g, f.recv, *regs[b:b + (c & 255)])
+                                res = impl(g, rv, *regs[b + 1:b + 1 + (c & 255)])
                                 if res is PARKED:
                                     frame.pc = pc - 1
-                                    g.instructions += start_budget - budget
-                                    return _SR_BLOCKED
+                                    break
                                 _store_native_result(regs, b, c >> 8, res)
-                        elif f is None:
-                            raise vmops.nil_deref()
-                        else:
-                            frame.pc = pc
-                            res = f(g, *regs[b:b + (c & 255)])
-                            if res is PARKED:
-                                frame.pc = pc - 1
-                                g.instructions += start_budget - budget
-                                return _SR_BLOCKED
-                            nres = c >> 8
-                            if nres == 1:
-                                regs[b] = res
-                            elif nres:
-                                regs[b:b + nres] = res
-                        budget -= CALL_COST
-                        if budget <= 0:
-                            frame.pc = pc
-                            g.instructions += start_budget - budget
-                            g.status = _GS_RUNNABLE
-                            return _SR_BUDGET_CALL
-                    elif op == RET:
-                        rb = frame.ret_base
-                        frames.pop()
-                        if frame.special is not None:
-                            frame.pc = pc
-                            stop = _ret_slow(g, frame, regs[a:a + b])
-                            if stop is not None:
-                                g.instructions += start_budget - budget
-                                return stop
-                            frame = frames[-1]
-                            code = frame.fn.code
-                            regs = frame.regs
-                            pc = frame.pc
-                            continue
-                        caller = frames[-1]
-                        if rb >= 0:
-                            if b == 1:
-                                caller.regs[rb] = regs[a]
-                            elif b:
-                                caller.regs[rb:rb + b] = regs[a:a + b]
-                        frame = caller
-                        code = frame.fn.code
-                        regs = frame.regs
-                        pc = frame.pc
-                    elif op == LOAD_CELL:
-                        regs[a] = regs[b][0]
-                    elif op == INDEX_LIST:
-                        lst = regs[b]
-                        i = regs[c]
-                        if 0 <= i < len(lst):
-                            regs[a] = lst[i]
-                        else:
-                            raise vmops.index_error(i, len(lst))
-                    elif op == SET_LIST:
-                        lst = regs[a]
-                        i = regs[b]
-                        if 0 <= i < len(lst):
-                            lst[i] = regs[c]
-                        else:
-                            raise vmops.index_error(i, len(lst))
-                    elif op == LOAD_GLOBAL:
-                        regs[a] = frame.fn.globals[b]
-                    elif op == STORE_CELL:
-                        regs[a][0] = regs[b]
-                    elif op == STORE_GLOBAL:
-                        frame.fn.globals[a] = regs[b]
-                    else:
-                        raise AssertionError(f"opcode {op} outside its dispatch group")
-                else:
-                    if op == JTABLE:
-                        # After SELECT: straight to the chosen clause (forward).
-                        pc = regs[b][regs[a] + 1]
-                    elif op == LT:
-                        regs[a] = regs[b] < regs[c]
-                    elif op == INDEX_SLICE:
-                        s = regs[b]
-                        i = regs[c]
-                        if s is not None and 0 <= i < s.len:
-                            regs[a] = s.arr[s.off + i]
-                        else:
-                            raise vmops.index_error(i, 0 if s is None else s.len)
-                    elif op == GETFIELD:
-                        regs[a] = regs[b][c]
-                    elif op == SETFIELD:
-                        regs[a][b] = regs[c]
-                    elif op == EQ:
-                        regs[a] = regs[b] == regs[c]
-                    elif op == NE:
-                        regs[a] = regs[b] != regs[c]
-                    elif op == LE:
-                        regs[a] = regs[b] <= regs[c]
-                    elif op == GT:
-                        regs[a] = regs[b] > regs[c]
-                    elif op == GE:
-                        regs[a] = regs[b] >= regs[c]
-                    elif op == ADD:
-                        regs[a] = regs[b] + regs[c]
-                    elif op == SUB:
-                        regs[a] = regs[b] - regs[c]
-                    elif op == MUL:
-                        regs[a] = regs[b] * regs[c]
-                    elif op == WRAP:
-                        regs[a] = vmops.wrap(regs[a], b)
-                    elif op == DIV_INT:
-                        x = regs[b]
-                        y = regs[c]
-                        if x >= 0 and y > 0:
-                            regs[a] = x // y
-                        else:
-                            regs[a] = vmops.wrap64(vmops.div_int(x, y))
-                    elif op == SET_SLICE:
-                        s = regs[a]
-                        i = regs[b]
-                        if s is not None and 0 <= i < s.len:
-                            s.arr[s.off + i] = regs[c]
-                        else:
-                            raise vmops.index_error(i, 0 if s is None else s.len)
-                    elif op == LEN:
-                        if c == 0:
-                            s = regs[b]
-                            regs[a] = 0 if s is None else s.len
-                        else:
-                            regs[a] = vmops.length(regs[b], c)
-                    elif op == COPY:
-                        regs[a] = copy_value(regs[b])
-                    elif op == DEREF:
-                        p = regs[b]
-                        if p is None:
-                            raise vmops.nil_deref()
-                        regs[a] = p.ref[p.idx]
-                    elif op == STORE_PTR:
-                        p = regs[a]
-                        if p is None:
-                            raise vmops.nil_deref()
-                        p.ref[p.idx] = regs[b]
-                    elif op == MAP_GET:
-                        m = regs[b]
-                        if m is not None:
+                            budget -= CALL_COST
+                        elif op == RUN_DEFERS:
+                            ds = frame.defers
+                            if ds:
+                                d = ds.pop()
+                                pc -= 1
+                                frame.pc = pc
+                                fr = push_call(g, d.fn, d.args, -1)
+                                if fr is not None:
+                                    frame = fr
+                                    code = fr.fn.code
+                                    regs = fr.regs
+                                    pc = 0
+                        elif op == DIV_FLOAT:
+                            y = regs[c]
+                            if y:
+                                regs[a] = regs[b] / y
+                            else:
+                                regs[a] = vmops.div_float(regs[b], y)
+                        elif op == AND:
+                            regs[a] = regs[b] & regs[c]
+                        elif op == OR:
+                            regs[a] = regs[b] | regs[c]
+                        elif op == XOR:
+                            regs[a] = regs[b] ^ regs[c]
+                        elif op == ANDNOT:
+                            regs[a] = regs[b] & ~regs[c]
+                        elif op == BITNOT:
+                            regs[a] = ~regs[b]
+                        elif op == SHL:
+                            regs[a] = vmops.shl(regs[b], regs[c])
+                        elif op == SHR:
+                            regs[a] = vmops.shr(regs[b], regs[c])
+                        elif op == F32:
+                            regs[a] = _f32(regs[b])
+                        elif op == NEW_CELL:
+                            regs[a] = [regs[b]]
+                        elif op == RECELL:
+                            regs[a] = [regs[a][0]]
+                        elif op == CAP:
+                            regs[a] = vmops.capacity(regs[b], c)
+                        elif op == MAP_GET_OK:
+                            m = regs[b]
                             k = regs[c]
-                            if k in m:
+                            if m is not None and k in m:
                                 regs[a] = m[k]
-                    elif op == MAP_SET:
-                        m = regs[a]
-                        if m is None:
-                            raise GoPanic(plain_error("assignment to entry in nil map"))
-                        m[regs[b]] = regs[c]
-                    elif op == APPEND1:
-                        s = regs[b]
-                        v = regs[c & 0xFFFF]
-                        if s is not None and s.len < s.cap:
-                            ln = s.len
-                            s.arr[s.off + ln] = v
-                            regs[a] = Slice(s.arr, s.off, ln + 1, s.cap)
-                        else:
-                            regs[a] = vmops.append1(s, v, c >> 16)
-                    elif op == INDEX_STR:
-                        regs[a] = vmops.index_str(regs[b], regs[c])
-                    elif op == NOT:
-                        regs[a] = not regs[b]
-                    elif op == NEG:
-                        regs[a] = -regs[b]
-                    elif op == BOX:
-                        regs[a] = Iface(regs[c], regs[b])
-                    elif op == ITER_NEXT:
-                        nxt = next(regs[a], None)
-                        if nxt is None:
-                            pc = c
-                        else:
-                            regs[b] = nxt[0]
-                            regs[b + 1] = nxt[1]
-                    elif op == CALL_IFACE:
-                        recv = regs[b]
-                        if recv is None:
-                            raise vmops.nil_deref()
-                        impl, mode = vmops.lookup_method(recv.type, regs[a])
-                        rv = vmops.method_receiver(recv.value, mode)
-                        if type(impl) is Function:
-                            nregs = impl.template[:]
-                            n = impl.nparams
-                            nregs[0] = rv
-                            nregs[1:n] = regs[b + 1:b + n]
+                                regs[a + 1] = True
+                            else:
+                                regs[a + 1] = False
+                        elif op == MAP_DELETE:
+                            m = regs[a]
+                            if m is not None:
+                                m.pop(regs[b], None)
+                        elif op == ADDR:
+                            regs[a] = Pointer(regs[b], c)
+                        elif op == ADDR_INDEX:
+                            lst = regs[b]
+                            i = regs[c]
+                            if not 0 <= i < len(lst):
+                                raise vmops.index_error(i, len(lst))
+                            regs[a] = Pointer(lst, i)
+                        elif op == ADDR_SLICE_ELEM:
+                            s = regs[b]
+                            i = regs[c]
+                            if s is None or not 0 <= i < s.len:
+                                raise vmops.index_error(i, 0 if s is None else s.len)
+                            regs[a] = Pointer(s.arr, s.off + i)
+                        elif op == NEW_MAP:
+                            regs[a] = {}
+                        elif op == LIST:
+                            regs[a] = regs[b:b + c]
+                        elif op == MAKE_SLICE:
+                            regs[a] = vmops.make_slice(regs[b], regs[b + 1], regs[b + 2])
+                        elif op == SLICE_WRAP:
+                            lst = regs[b]
+                            regs[a] = Slice(lst, 0, len(lst), len(lst))
+                        elif op == SLICE_SLICE:
+                            regs[a] = vmops.slice_slice(regs[b], regs[c], regs[c + 1], regs[c + 2])
+                        elif op == SLICE_LIST:
+                            regs[a] = vmops.slice_list(regs[b], regs[c], regs[c + 1], regs[c + 2])
+                        elif op == SLICE_STR:
+                            regs[a] = vmops.slice_str(regs[b], regs[c], regs[c + 1])
+                        elif op == APPEND_SLICE:
+                            regs[a] = vmops.append_slice(regs[b], regs[c & 0xFFFF], c >> 16)
+                        elif op == COPY_SLICE:
+                            regs[a] = vmops.copy_slice(regs[b], regs[c])
+                        elif op == FREEZE:
+                            regs[a] = freeze(regs[b])
+                        elif op == THAW:
+                            regs[a] = thaw(regs[b])
+                        elif op == CONVERT:
+                            regs[a] = vmops.convert(regs[b], c)
+                        elif op == TYPE_ASSERT:
+                            tt = regs[c]
+                            regs[a] = vmops.type_assert(regs[b], tt[0], tt[1])
+                        elif op == TYPE_ASSERT_OK:
+                            tt = regs[c]
+                            v = regs[b]
+                            if vmops.type_matches(v, tt[0]):
+                                regs[a] = v if tt[2] else v.value
+                                regs[a + 1] = True
+                            else:
+                                regs[a] = copy_value(tt[3])
+                                regs[a + 1] = False
+                        elif op == TYPE_IS:
+                            regs[a] = vmops.type_matches(regs[b], regs[c])
+                        elif op == CLOSURE:
+                            fn = regs[b]
+                            regs[a] = Closure(fn, regs[c:c + fn.nfree])
+                        elif op == BIND:
+                            regs[a] = BoundMethod(regs[b], regs[c])
+                        elif op == BIND_IFACE:
+                            recv = regs[b]
+                            if recv is None:
+                                raise vmops.nil_deref()
+                            impl, mode = vmops.lookup_method(recv.type, regs[c])
+                            regs[a] = BoundMethod(impl, vmops.method_receiver(recv.value, mode))
+                        elif op == DEFER:
+                            rec = DeferRecord(regs[a], regs[b:b + c] if c else _NO_ARGS)
+                            if frame.defers is None:
+                                frame.defers = [rec]
+                            else:
+                                frame.defers.append(rec)
+                        elif op == GO:
                             frame.pc = pc
-                            frame = Frame(impl, nregs, b)
-                            frames.append(frame)
-                            code = impl.code
-                            regs = nregs
-                            pc = 0
+                            machine.spawn(regs[a], regs[b:b + c], g,
+                                          (frame.fn.filename, frame.fn.lines[pc - 1]))
+                        elif op == PANIC:
+                            v = regs[a]
+                            if v is None:
+                                v = Iface(_PANIC_NIL_TYPE, "panic called with nil argument (use "
+                                          "runtime.PanicNilError)")
+                            raise GoPanic(v)
+                        elif op == RECOVER:
+                            pr = frame.special
+                            if (type(pr) is PanicRecord
+                                    and not (pr.recovered or pr.goexit or pr.aborted)
+                                    and g.panics and g.panics[-1] is pr):
+                                pr.recovered = True
+                                regs[a] = pr.value
+                            else:
+                                regs[a] = None
+                        elif op == PRINT:
+                            parts = [print_value(v) for v in regs[b:b + c]]
+                            text = (" ".join(parts) + "\n") if a else "".join(parts)
+                            machine.stderr.write(text)
+                        elif op == ITER_INIT:
+                            regs[a] = _make_iter(regs[b], c)
+                        elif op == MAKE_CHAN:
+                            regs[a] = _make_channel(regs[b], regs[c])
                         else:
-                            frame.pc = pc
-                            res = impl(g, rv, *regs[b + 1:b + 1 + (c & 255)])
-                            if res is PARKED:
-                                frame.pc = pc - 1
-                                g.instructions += start_budget - budget
-                                return _SR_BLOCKED
-                            _store_native_result(regs, b, c >> 8, res)
-                        budget -= CALL_COST
-                    elif op == RUN_DEFERS:
-                        ds = frame.defers
-                        if ds:
-                            d = ds.pop()
-                            pc -= 1
-                            frame.pc = pc
-                            fr = push_call(g, d.fn, d.args, -1)
-                            if fr is not None:
-                                frame = fr
-                                code = fr.fn.code
-                                regs = fr.regs
-                                pc = 0
-                    elif op == DIV_FLOAT:
-                        y = regs[c]
-                        if y:
-                            regs[a] = regs[b] / y
-                        else:
-                            regs[a] = vmops.div_float(regs[b], y)
-                    elif op == AND:
-                        regs[a] = regs[b] & regs[c]
-                    elif op == OR:
-                        regs[a] = regs[b] | regs[c]
-                    elif op == XOR:
-                        regs[a] = regs[b] ^ regs[c]
-                    elif op == ANDNOT:
-                        regs[a] = regs[b] & ~regs[c]
-                    elif op == BITNOT:
-                        regs[a] = ~regs[b]
-                    elif op == SHL:
-                        regs[a] = vmops.shl(regs[b], regs[c])
-                    elif op == SHR:
-                        regs[a] = vmops.shr(regs[b], regs[c])
-                    elif op == F32:
-                        regs[a] = _f32(regs[b])
-                    elif op == NEW_CELL:
-                        regs[a] = [regs[b]]
-                    elif op == RECELL:
-                        regs[a] = [regs[a][0]]
-                    elif op == CAP:
-                        regs[a] = vmops.capacity(regs[b], c)
-                    elif op == MAP_GET_OK:
-                        m = regs[b]
-                        k = regs[c]
-                        if m is not None and k in m:
-                            regs[a] = m[k]
-                            regs[a + 1] = True
-                        else:
-                            regs[a + 1] = False
-                    elif op == MAP_DELETE:
-                        m = regs[a]
-                        if m is not None:
-                            m.pop(regs[b], None)
-                    elif op == ADDR:
-                        regs[a] = Pointer(regs[b], c)
-                    elif op == ADDR_INDEX:
-                        lst = regs[b]
-                        i = regs[c]
-                        if not 0 <= i < len(lst):
-                            raise vmops.index_error(i, len(lst))
-                        regs[a] = Pointer(lst, i)
-                    elif op == ADDR_SLICE_ELEM:
-                        s = regs[b]
-                        i = regs[c]
-                        if s is None or not 0 <= i < s.len:
-                            raise vmops.index_error(i, 0 if s is None else s.len)
-                        regs[a] = Pointer(s.arr, s.off + i)
-                    elif op == NEW_MAP:
-                        regs[a] = {}
-                    elif op == LIST:
-                        regs[a] = regs[b:b + c]
-                    elif op == MAKE_SLICE:
-                        regs[a] = vmops.make_slice(regs[b], regs[b + 1], regs[b + 2])
-                    elif op == SLICE_WRAP:
-                        lst = regs[b]
-                        regs[a] = Slice(lst, 0, len(lst), len(lst))
-                    elif op == SLICE_SLICE:
-                        regs[a] = vmops.slice_slice(regs[b], regs[c], regs[c + 1], regs[c + 2])
-                    elif op == SLICE_LIST:
-                        regs[a] = vmops.slice_list(regs[b], regs[c], regs[c + 1], regs[c + 2])
-                    elif op == SLICE_STR:
-                        regs[a] = vmops.slice_str(regs[b], regs[c], regs[c + 1])
-                    elif op == APPEND_SLICE:
-                        regs[a] = vmops.append_slice(regs[b], regs[c & 0xFFFF], c >> 16)
-                    elif op == COPY_SLICE:
-                        regs[a] = vmops.copy_slice(regs[b], regs[c])
-                    elif op == FREEZE:
-                        regs[a] = freeze(regs[b])
-                    elif op == THAW:
-                        regs[a] = thaw(regs[b])
-                    elif op == CONVERT:
-                        regs[a] = vmops.convert(regs[b], c)
-                    elif op == TYPE_ASSERT:
-                        tt = regs[c]
-                        regs[a] = vmops.type_assert(regs[b], tt[0], tt[1])
-                    elif op == TYPE_ASSERT_OK:
-                        tt = regs[c]
-                        v = regs[b]
-                        if vmops.type_matches(v, tt[0]):
-                            regs[a] = v if tt[2] else v.value
-                            regs[a + 1] = True
-                        else:
-                            regs[a] = copy_value(tt[3])
-                            regs[a + 1] = False
-                    elif op == TYPE_IS:
-                        regs[a] = vmops.type_matches(regs[b], regs[c])
-                    elif op == CLOSURE:
-                        fn = regs[b]
-                        regs[a] = Closure(fn, regs[c:c + fn.nfree])
-                    elif op == BIND:
-                        regs[a] = BoundMethod(regs[b], regs[c])
-                    elif op == BIND_IFACE:
-                        recv = regs[b]
-                        if recv is None:
-                            raise vmops.nil_deref()
-                        impl, mode = vmops.lookup_method(recv.type, regs[c])
-                        regs[a] = BoundMethod(impl, vmops.method_receiver(recv.value, mode))
-                    elif op == DEFER:
-                        rec = DeferRecord(regs[a], regs[b:b + c] if c else _NO_ARGS)
-                        if frame.defers is None:
-                            frame.defers = [rec]
-                        else:
-                            frame.defers.append(rec)
-                    elif op == GO:
-                        frame.pc = pc
-                        machine.spawn(regs[a], regs[b:b + c], g,
-                                      (frame.fn.filename, frame.fn.lines[pc - 1]))
-                    elif op == PANIC:
-                        v = regs[a]
-                        if v is None:
-                            v = Iface(_PANIC_NIL_TYPE, "panic called with nil argument (use "
-                                      "runtime.PanicNilError)")
-                        raise GoPanic(v)
-                    elif op == RECOVER:
-                        pr = frame.special
-                        if (type(pr) is PanicRecord
-                                and not (pr.recovered or pr.goexit or pr.aborted)
-                                and g.panics and g.panics[-1] is pr):
-                            pr.recovered = True
-                            regs[a] = pr.value
-                        else:
-                            regs[a] = None
-                    elif op == PRINT:
-                        parts = [print_value(v) for v in regs[b:b + c]]
-                        text = (" ".join(parts) + "\n") if a else "".join(parts)
-                        machine.stderr.write(text)
-                    elif op == ITER_INIT:
-                        regs[a] = _make_iter(regs[b], c)
-                    elif op == MAKE_CHAN:
-                        regs[a] = _make_channel(regs[b], regs[c])
-                    else:
-                        raise AssertionError(f"unknown opcode {op}")
-        except GoExitGoroutine:
-            frame.pc = pc
-            stop = start_panic(g, None, goexit=True)
-            if stop is not None:
-                g.instructions += start_budget - budget
-                return stop
-            frame = frames[-1]
-            code = frame.fn.code
-            regs = frame.regs
-            pc = frame.pc
-        except GoPanic as e:
-            frame.pc = pc
-            stop = start_panic(g, e.value)
-            if stop is not None:
-                g.instructions += start_budget - budget
-                return stop
-            frame = frames[-1]
-            code = frame.fn.code
-            regs = frame.regs
-            pc = frame.pc
+                            raise AssertionError(f"unknown opcode {op}")
+                break  # the dispatch loop breaks only when g blocked
+            except GoExitGoroutine:
+                frame.pc = pc
+                stop = start_panic(g, None, goexit=True)
+                if stop is not None:
+                    g.instructions += start_budget - budget
+                    return stop
+                frame = frames[-1]
+                code = frame.fn.code
+                regs = frame.regs
+                pc = frame.pc
+            except GoPanic as e:
+                frame.pc = pc
+                stop = start_panic(g, e.value)
+                if stop is not None:
+                    g.instructions += start_budget - budget
+                    return stop
+                frame = frames[-1]
+                code = frame.fn.code
+                regs = frame.regs
+                pc = frame.pc
+        # g blocked (frame.pc is at the blocking instruction).
+        used = start_budget - budget
+        if handoff is not None:
+            nxt = handoff(used)
+            if nxt is not None:
+                g = nxt
+                budget = slice_budget
+                continue
+        g.instructions += used
+        return _SR_BLOCKED
 
 
 def _f32(x: float) -> float:

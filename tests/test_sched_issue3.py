@@ -315,3 +315,36 @@ def test_a_busy_wait_loop_is_preempted_on_one_processor(tmp_path: Path, loop: st
               "\n\tfmt.Println(\"ok\", n > 0)\n}\n")
     code, out, err = run_source(tmp_path, source, procs=1)
     assert (code, out, err) == (0, "ok true\n", "")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_runnext_pair_shares_one_slice_and_cannot_starve_the_run_queue(
+        tmp_path: Path, seed: int) -> None:
+    # main and a fresh helper keep readying each other through runnext; in
+    # Go the pair inherits one time slice (inheritTime), so after 10 ms the
+    # workers waiting in the local run queue run and set done, even on
+    # GOMAXPROCS=1.  Before csp modelled this the program never ended.
+    source = """package main
+
+import (
+	"fmt"
+	"sync/atomic"
+)
+
+func main() {
+	var done atomic.Int32
+	for i := 0; i < 3; i++ {
+		go func() { done.Add(1) }()
+	}
+	hops := 0
+	for done.Load() < 3 {
+		ch := make(chan bool)
+		go func() { ch <- true }()
+		<-ch
+		hops++
+	}
+	fmt.Println("workers ran", done.Load(), hops > 0)
+}
+"""
+    code, out, err = run_source(tmp_path, source, procs=1, seed=seed)
+    assert (code, out, err) == (0, "workers ran 3 true\n", "")
