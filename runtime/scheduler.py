@@ -382,6 +382,7 @@ class Scheduler:
         # The VM may switch goroutines itself when one blocks (_handoff),
         # but only when nothing watches each slice: no observer, no race
         # detector, no step hook (checked per turn below).
+        # The same function as run_slice, typed for its 4-argument form.
         vm_run: Callable[..., StopReason] = run_slice
         handoff = (self._handoff if self.vm_handoff and obs is None and self.race is None
                    else None)
@@ -416,6 +417,8 @@ class Scheduler:
                     if g is not None and not (self.globq and
                                               (p.schedtick + 1) % GLOBAL_CHECK_TICKS == 0):
                         # Fast path of findrunnable: runnext, in p's slice.
+                        # _handoff repeats these tests inline (this is the
+                        # hot path); tests/test_handoff.py keeps them equal.
                         p.runnext = None
                         p.schedtick += 1
                         if p.now - p.slice_start < TIME_SLICE_NS:
