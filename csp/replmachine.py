@@ -253,8 +253,7 @@ class ReplMachine:
         at = max(now, sched.fire_time)
         sched.fire_time = at
         g = sched.new_goroutine(sched, 1, fn, [])
-        g.go_site = None
-        g.created_by = None
+        g.origin = (None, None)  # main: no go statement, no creator
         g.run_start = 0
         g.ready_at = at
         g.status = RUNNABLE

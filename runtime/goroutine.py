@@ -9,7 +9,10 @@ Invariants:
   VM leaves its loop or switches frames (the loop keeps pc in a local).
 - A frame's results go to ``caller.regs[ret_base...]``; ``ret_base == -1``
   discards them (deferred calls, goroutine entry frames).
-- ``defers`` holds the frame's pending deferred calls, last one runs first.
+- ``defers`` holds the frame's pending deferred calls as a singly linked
+  stack of ``DeferRecord`` (top: the last deferred, which runs first; None
+  when there are none): a goroutine parked with one pending defer holds one
+  small record, not a record and a list.
 - ``panics`` is the chain of panics in flight (innermost last); a
   ``PanicRecord`` is recovered at most once, by a deferred call that the
   unwinding of that panic started (its frame's ``special``).
@@ -56,16 +59,19 @@ BOTTOM = _Marker("BOTTOM")
 # are always replaced by assignment, never appended to.
 _NO_STACK: list[Any] = []
 BOUNDARY = _Marker("BOUNDARY")
+_NO_ORIGIN: tuple[None, None] = (None, None)
 
 
 class DeferRecord:
-    """A deferred call: function value and its already evaluated arguments."""
+    """A deferred call: function value, its already evaluated arguments and
+    the frame's previously deferred call (``next``: runs after this one)."""
 
-    __slots__ = ("fn", "args")
+    __slots__ = ("fn", "args", "next")
 
-    def __init__(self, fn: Any, args: list[Any]) -> None:
+    def __init__(self, fn: Any, args: list[Any], next: DeferRecord | None) -> None:
         self.fn = fn
         self.args = args
+        self.next = next
 
 
 class PanicRecord:
@@ -98,7 +104,7 @@ class Frame:
         self.regs = regs
         self.pc = 0
         self.ret_base = ret_base
-        self.defers: list[DeferRecord] | None = None
+        self.defers: DeferRecord | None = None
         self.special: Any = None
 
     def line(self) -> int:
@@ -121,8 +127,7 @@ class Goroutine:
     mutated: the VM always assigns a new list."""
 
     __slots__ = ("id", "machine", "frames", "status", "wait_reason", "transfer",
-                 "go_site", "instructions", "ready_at", "run_start", "created_by",
-                 "__dict__")
+                 "origin", "instructions", "ready_at", "run_start", "__dict__")
 
     # The chain of panics in flight (replaced, never appended to in place).
     panics: list[PanicRecord] = _NO_STACK
@@ -142,13 +147,32 @@ class Goroutine:
         self.wait_reason: Any = None
         # Filled by whoever wakes a parked goroutine (channel handoff).
         self.transfer: Any = None
-        self.go_site: tuple[str, int] | None = None
+        # (created_by, go_site), see the properties below: one slot holding
+        # a tuple the scheduler interns per (creator, go statement).
+        self.origin: tuple[tuple[str, int] | None, tuple[str, int] | None] = _NO_ORIGIN
         self.instructions = 0
         # Scheduler fields (runtime/scheduler.py): virtual time it became
         # runnable / was last scheduled; (creator function, creator id).
         self.ready_at = 0
         self.run_start = 0
-        self.created_by: tuple[str, int] | None = None
+
+    @property
+    def created_by(self) -> tuple[str, int] | None:
+        """(creator function name, creator goroutine id); None for main."""
+        return self.origin[0]
+
+    @created_by.setter
+    def created_by(self, value: tuple[str, int] | None) -> None:
+        self.origin = (value, self.origin[1])
+
+    @property
+    def go_site(self) -> tuple[str, int] | None:
+        """(file, line) of the go statement that started this goroutine."""
+        return self.origin[1]
+
+    @go_site.setter
+    def go_site(self, value: tuple[str, int] | None) -> None:
+        self.origin = (self.origin[0], value)
 
     # -- NativeContext -------------------------------------------------
     def write_stdout(self, data: str) -> None:

@@ -130,7 +130,7 @@ def _frames_roots(g: Any) -> list[Any]:
     roots: list[Any] = []
     for f in getattr(g, "frames", []):
         roots.append(f.regs)
-        if f.defers:
+        if f.defers is not None:
             roots.append(f.defers)
     roots.append(getattr(g, "panics", None))
     return roots

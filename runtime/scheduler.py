@@ -48,8 +48,10 @@ runs under.  It follows /work/shared/MACHINE-MODEL.md and Go's proc.go:
 
 Goroutine fields used here besides the park contract's (runtime/park.py):
 ``ready_at`` (int), ``run_start`` (virtual time it was last scheduled),
-``created_by`` ((creator function name, creator id) or None),
-``go_site`` ((file, line) of the go statement), ``instructions`` (the VM
+``origin`` (``(created_by, go_site)``, one tuple interned per creator and
+go statement; ``created_by`` is (creator function name, creator id) or
+None, ``go_site`` the (file, line) of the go statement; dumps read them
+through properties of those names), ``instructions`` (the VM
 adds the units it executed), ``frames``/``stack()`` for dumps.
 """
 
@@ -231,12 +233,10 @@ class Scheduler:
         gid = self.next_goid
         self.next_goid = gid + 1
         g = self.new_goroutine(self, gid, fn, args)
-        # Shared (interned) tuples: 100,000 goroutines started by one go
+        # A shared (interned) tuple: 100,000 goroutines started by one go
         # statement should not each carry their own copy.
-        interned = self.interned
-        g.go_site = interned.setdefault(go_site, go_site)
-        creator = _creator(parent)
-        g.created_by = interned.setdefault(creator, creator)
+        origin = (_creator(parent), go_site)
+        g.origin = self.interned.setdefault(origin, origin)
         if self.race is not None:
             self.race.go(parent, g, fn)
         g.run_start = 0
@@ -344,8 +344,7 @@ class Scheduler:
         """Run main_fn as goroutine 1 until main returns, the program
         panics, exits or deadlocks.  Returns the process exit code."""
         g = self.new_goroutine(self, 1, main_fn, args or [])
-        g.go_site = None
-        g.created_by = None
+        g.origin = (None, None)  # main: no go statement, no creator
         g.run_start = 0
         g.ready_at = 0
         g.status = RUNNABLE

@@ -777,9 +777,9 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                 _store_native_result(regs, b, c >> 8, res)
                             budget -= CALL_COST
                         elif op == RUN_DEFERS:
-                            ds = frame.defers
-                            if ds:
-                                d = ds.pop()
+                            d = frame.defers
+                            if d is not None:
+                                frame.defers = d.next
                                 pc -= 1
                                 frame.pc = pc
                                 fr = push_call(g, d.fn, d.args, -1)
@@ -893,11 +893,8 @@ def run(machine: Machine, g: Goroutine, budget: int,
                             impl, mode = vmops.lookup_method(recv.type, regs[c])
                             regs[a] = BoundMethod(impl, vmops.method_receiver(recv.value, mode))
                         elif op == DEFER:
-                            rec = DeferRecord(regs[a], regs[b:b + c] if c else _NO_ARGS)
-                            if frame.defers is None:
-                                frame.defers = [rec]
-                            else:
-                                frame.defers.append(rec)
+                            frame.defers = DeferRecord(regs[a], regs[b:b + c] if c else _NO_ARGS,
+                                                       frame.defers)
                         elif op == GO:
                             frame.pc = pc
                             machine.spawn(regs[a], regs[b:b + c], g,
@@ -1026,8 +1023,9 @@ def continue_unwind(g: Goroutine) -> StopReason | None:
     pr = g.panics[-1]
     while g.frames:
         f = g.frames[-1]
-        if f.defers:
-            d = f.defers.pop()
+        d = f.defers
+        if d is not None:
+            f.defers = d.next
             try:
                 fr = push_call(g, d.fn, d.args, -1)
             except GoPanic as e:

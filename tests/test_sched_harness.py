@@ -43,8 +43,8 @@ class FakeG:
         self.ready_at = 0
         self.run_start = 0
         self.instructions = 0
-        self.go_site: Any = ("fake.csp", 1)
-        self.created_by: Any = None
+        # (created_by, go_site): the scheduler assigns it on spawn.
+        self.origin: Any = (None, ("fake.csp", 1))
         self.name = "main." + body.__name__
         self.gen = body(*args)
         self.pending: Any = None
@@ -54,6 +54,14 @@ class FakeG:
         self.exit_panic: Any = None
         self.wakes = 0  # how many times this goroutine was readied
         self.parks = 0  # how many times it parked
+
+    @property
+    def created_by(self) -> Any:
+        return self.origin[0]
+
+    @property
+    def go_site(self) -> Any:
+        return self.origin[1]
 
     def stack(self) -> list[tuple[str, str, int]]:
         return [(self.name, "fake.csp", 10 + self.id)]
