@@ -20,7 +20,7 @@ Invariants (beyond compile_expr's):
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 from lang import ast
 from lang import info as I
@@ -364,7 +364,9 @@ class FuncCompiler(ExprCompiler):
         return None
 
     def multi_values(self, rhs: Any, n: int) -> tuple[int, list[T.Type]]:
-        """Evaluate a multi-value expression into n consecutive registers."""
+        """Evaluate a multi-value expression into n consecutive registers,
+        as fresh values (no other variable, map entry or interface shares a
+        struct or array among them: callers store them without a COPY)."""
         r = unparen(rhs)
         if isinstance(r, ast.Call) and self.info.call_kinds.get(r) is I.CallKind.CALL:
             base = self.call(r)
@@ -379,6 +381,10 @@ class FuncCompiler(ExprCompiler):
             k = self.map_key(r.index, mt)
             self.load_zero(mt.value, d)
             self.emit(Op.MAP_GET_OK, d, m, k)
+            if is_value_aggregate(mt.value):
+                # The map keeps its own struct/array: callers treat these
+                # results as fresh values, so hand them a copy.
+                self.emit(Op.COPY, d, d)
             return d, [mt.value, T.BOOL]
         if isinstance(r, ast.TypeAssert):
             x = self.expr(r.x)
@@ -387,6 +393,8 @@ class FuncCompiler(ExprCompiler):
             is_if = T.is_interface(tt2)
             self.emit(Op.TYPE_ASSERT_OK, d, x,
                       self.const_obj((tt2, self.typeof(r.x), is_if, zero_value(tt2))))
+            if is_value_aggregate(tt2):
+                self.emit(Op.COPY, d, d)  # the interface keeps its own boxed copy
             return d, [tt2, T.BOOL]
         if isinstance(r, ast.Unary) and r.op == "<-":
             ct = T.underlying(self.typeof(r.x))
@@ -404,6 +412,8 @@ class FuncCompiler(ExprCompiler):
         lhs, rhs = s.lhs, s.rhs
         if len(rhs) == 1 and len(lhs) > 1:
             base, types = self.multi_values(rhs[0], len(lhs))
+            if define and self.adopt_results(lhs, base, types):
+                return
             for i, target in enumerate(lhs):
                 self.store_result(target, base + i, types[i], define)
             return
@@ -485,6 +495,30 @@ class FuncCompiler(ExprCompiler):
         r = self.alloc_local()
         self.expr(e, r)
         return r
+
+    def adopt_results(self, lhs: Sequence[Any], base: int, types: list[T.Type]) -> bool:
+        """``a, b := f()`` (or ``<-ch``, ``m[k]``, ``x.(T)``) where every target
+        is a new variable that lives in a register and needs no conversion:
+        the variables take over the temporaries ``base...`` the values are
+        already in, instead of getting fresh registers and a MOVE each.  The
+        registers from ``local_mark`` up to them become locals (any dead
+        temporary among them stays unused).  False: nothing was done."""
+        if base < self.local_mark:
+            return False
+        new: list[I.Var] = []
+        for i, target in enumerate(lhs):
+            v = self.new_var_of(unparen(target))
+            if v is None or v.in_cell:
+                return False
+            if T.is_interface(v.type) and not T.is_interface(types[i]):
+                return False  # needs a BOX (store_result's convert_for)
+            new.append(v)
+        for i, v in enumerate(new):
+            self.vars[v] = base + i
+        self.local_mark = base + len(new)
+        if self.top < self.local_mark:
+            self.top = self.local_mark
+        return True
 
     def bind_received(self, target: Any, reg: int, typ: T.Type, define: bool) -> None:
         """``v := <-ch`` (or ``v, ok :=``) in a select case: a new v that
@@ -932,6 +966,9 @@ class FuncCompiler(ExprCompiler):
                 if single and not T.is_interface(v.type):
                     t = self.alloc()
                     self.emit(Op.TYPE_ASSERT, t, x, self.const_obj((v.type, src_t)))
+                    if is_value_aggregate(v.type):
+                        # v is a copy: the interface keeps its own struct/array.
+                        self.emit(Op.COPY, t, t)
                     self.store_var_new(v, r, t)
                 else:
                     self.store_var_new(v, r, x)
