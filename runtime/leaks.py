@@ -167,19 +167,21 @@ def find_leaks(machine: Any) -> list[tuple[Any, list[tuple[Any, str]]]]:
     roots: list[Any] = [getattr(machine, "timers", None), *_program_globals(machine)]
     for g in live:
         roots.extend(_frames_roots(g))
-    reachable = walker.walk(roots)
-    changed = True
-    while changed:
-        changed = False
-        still: list[Any] = []
-        for g in blocked:
-            if any(id(obj) in reachable for obj, _ in waits.get(g.id, [])):
-                reachable |= walker.walk(_frames_roots(g))
-                changed = True
-            else:
-                still.append(g)
-        blocked = still
-    return [(g, waits.get(g.id, [])) for g in sorted(blocked, key=lambda g: g.id)]
+    # A blocked goroutine whose wait object a live one can reach may yet
+    # be woken: it is live too, and what its frames reach counts.  A work
+    # list over newly reached wait objects makes this linear (a chain of
+    # goroutines, like the prime sieve's filters, is found in one pass).
+    waiters: dict[int, list[Any]] = {}
+    for g in blocked:
+        for obj, _ in waits.get(g.id, []):
+            waiters.setdefault(id(obj), []).append(g)
+    still = {g.id: g for g in blocked}
+    todo = list(walker.walk(roots))
+    while todo:
+        for g in waiters.pop(todo.pop(), ()):
+            if still.pop(g.id, None) is not None:
+                todo.extend(walker.walk(_frames_roots(g)))
+    return [(g, waits.get(g.id, [])) for g in sorted(still.values(), key=lambda g: g.id)]
 
 
 def _program_globals(machine: Any) -> list[Any]:

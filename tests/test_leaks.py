@@ -230,3 +230,49 @@ func main() {
     code, _, err = run(src)
     assert code == 2
     assert err.startswith("fatal error: all goroutines are asleep - deadlock!")
+
+
+# Only the sleeper is live; it can reach goroutine 11 (relay 4), whose
+# frame reaches relay 3's channel, and so on down to goroutine 6: a chain
+# found back to front (ids descending), which the work list handles in one
+# pass.  Goroutine 13 waits on a channel nobody holds.
+RELAY_CHAIN = """package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func relay(in <-chan int, out chan<- int) { out <- <-in }
+
+func wake(c chan<- int) {
+	time.Sleep(time.Hour)
+	c <- 1
+}
+
+func setup() {
+	var chans []chan int
+	for i := 0; i < 6; i++ {
+		chans = append(chans, make(chan int))
+	}
+	go func(c <-chan int) { fmt.Println(<-c) }(chans[0])
+	for i := 0; i < 5; i++ {
+		go relay(chans[i+1], chans[i])
+	}
+	go wake(chans[5])
+	go func() { <-make(chan int) }()
+}
+
+func main() {
+	setup()
+	time.Sleep(time.Millisecond)
+}
+"""
+
+
+def test_a_chain_of_relays_woken_by_a_sleeper_is_not_leaked() -> None:
+    code, out, err = run(RELAY_CHAIN)
+    assert (code, out) == (0, "")
+    assert "1 goroutine leaked" in err
+    assert "goroutine 13 [chan receive]" in err
+    assert all(f"goroutine {i} " not in err for i in range(2, 13))
