@@ -35,8 +35,10 @@ from runtime.goroutine import BOTTOM, BOUNDARY, DeferRecord, Frame, Goroutine, G
 from runtime.machine import Machine, StopReason
 from runtime.panics import panic_report, plain_error, print_value
 from runtime.park import PARKED, Waiter
+from runtime.park import unlink_siblings as _unlink_siblings
 from runtime.processor import CHAN_OP_UNITS
 from runtime.values import Iface, Pointer, Slice, copy_value, freeze, thaw
+from runtime.waitreason import WaitReason
 from stdlib.runtime_pkg import GoExitGoroutine
 
 # Enum members as module constants: ``GStatus.RUNNING`` is a class
@@ -45,6 +47,9 @@ from stdlib.runtime_pkg import GoExitGoroutine
 _GS_RUNNABLE = GStatus.RUNNABLE
 _GS_RUNNING = GStatus.RUNNING
 _GS_DEAD = GStatus.DEAD
+_GS_WAITING = GStatus.WAITING
+_WR_CHAN_SEND = WaitReason.CHAN_SEND
+_WR_CHAN_RECEIVE = WaitReason.CHAN_RECEIVE
 _SR_BLOCKED = StopReason.BLOCKED
 _SR_BUDGET = StopReason.BUDGET
 _SR_BUDGET_CALL = StopReason.BUDGET_CALL
@@ -450,19 +455,47 @@ def run(machine: Machine, g: Goroutine, budget: int,
                             raise AssertionError(f"opcode {op} outside its dispatch group")
                     elif op <= RACE:  # range group SEND..RACE (op > JNE here)
                         # Channel ops are contiguous opcodes (one range test).
-                        # Fast paths (first execution, non-nil channel) call the
-                        # Channel directly; re-execution after a wake, nil
-                        # channels, close and select go through chan_op.
+                        # Fast paths (first execution, non-nil channel, no
+                        # observer): SEND, RECV and RANGE_RECV do Channel.send /
+                        # recv's work inline (hand-over to a waiting peer, the
+                        # buffer, or parking: three Python calls fewer per
+                        # rendezvous); RECV_OK and closed channels call the
+                        # Channel; re-execution after a wake, nil channels,
+                        # close and select go through chan_op.
                         if g.transfer is None:
                             if op == SEND:
                                 ch = regs[a]
                                 if ch is not None:
-                                    if (len(ch.buf) < ch.cap and chan_obs is None
-                                            and not ch.recvq and not ch.closed):
-                                        # Room in the buffer, no receiver waiting.
-                                        ch.buf.append(regs[b])
-                                        budget -= CHAN_OP_UNITS
-                                        continue
+                                    if chan_obs is None and not ch.closed:
+                                        # Channel.send's three outcomes, inlined
+                                        # (same order, same effects, no observer).
+                                        rq = ch.recvq
+                                        if rq:
+                                            # A receiver waits: hand the value over.
+                                            w = rq.popleft()
+                                            w.queue = None
+                                            if w.siblings is not None:
+                                                _unlink_siblings(w)
+                                            w.elem = regs[b]
+                                            wg = w.g
+                                            wg.transfer = w
+                                            wg.machine.ready(wg)
+                                            budget -= CHAN_OP_UNITS
+                                            continue
+                                        buf = ch.buf
+                                        if len(buf) < ch.cap:
+                                            buf.append(regs[b])
+                                            budget -= CHAN_OP_UNITS
+                                            continue
+                                        # Park on the send queue (park contract).
+                                        sq = ch.sendq
+                                        w = Waiter(g, regs[b], -1, sq)
+                                        sq.append(w)
+                                        g.status = _GS_WAITING
+                                        g.wait_reason = _WR_CHAN_SEND
+                                        g.transfer = w
+                                        frame.pc = pc - 1
+                                        break
                                     frame.pc = pc
                                     if ch.send(g, regs[b]) is PARKED:
                                         frame.pc = pc - 1
@@ -473,10 +506,35 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                 ch = regs[b]
                                 if ch is not None:
                                     buf = ch.buf
-                                    if buf and chan_obs is None and not ch.sendq:
-                                        regs[a] = buf.popleft()
-                                        budget -= CHAN_OP_UNITS
-                                        continue
+                                    if chan_obs is None:
+                                        # As RECV below; a closed, drained
+                                        # channel goes to recv_ok.
+                                        sq = ch.sendq
+                                        if buf:
+                                            if not sq:
+                                                regs[a] = buf.popleft()
+                                                budget -= CHAN_OP_UNITS
+                                                continue
+                                        elif sq:
+                                            w = sq.popleft()
+                                            w.queue = None
+                                            if w.siblings is not None:
+                                                _unlink_siblings(w)
+                                            regs[a] = w.elem
+                                            wg = w.g
+                                            wg.transfer = w
+                                            wg.machine.ready(wg)
+                                            budget -= CHAN_OP_UNITS
+                                            continue
+                                        elif not ch.closed:
+                                            rq = ch.recvq
+                                            w = Waiter(g, None, -1, rq)
+                                            rq.append(w)
+                                            g.status = _GS_WAITING
+                                            g.wait_reason = _WR_CHAN_RECEIVE
+                                            g.transfer = w
+                                            frame.pc = pc - 1
+                                            break
                                     v = ch.recv_ok(g)
                                     if v is PARKED:
                                         frame.pc = pc - 1
@@ -507,11 +565,37 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                 ch = regs[b]
                                 if ch is not None:
                                     buf = ch.buf
-                                    if buf and chan_obs is None and not ch.sendq:
-                                        # Buffered value, no sender waiting.
-                                        regs[a] = buf.popleft()
-                                        budget -= CHAN_OP_UNITS
-                                        continue
+                                    if chan_obs is None:
+                                        sq = ch.sendq
+                                        if buf:
+                                            if not sq:
+                                                # Buffered value, no sender waiting.
+                                                regs[a] = buf.popleft()
+                                                budget -= CHAN_OP_UNITS
+                                                continue
+                                        elif sq:
+                                            # Unbuffered, a sender waits: take its
+                                            # value (Channel.take, inlined).
+                                            w = sq.popleft()
+                                            w.queue = None
+                                            if w.siblings is not None:
+                                                _unlink_siblings(w)
+                                            regs[a] = w.elem
+                                            wg = w.g
+                                            wg.transfer = w
+                                            wg.machine.ready(wg)
+                                            budget -= CHAN_OP_UNITS
+                                            continue
+                                        elif not ch.closed:
+                                            # Park on the receive queue.
+                                            rq = ch.recvq
+                                            w = Waiter(g, None, -1, rq)
+                                            rq.append(w)
+                                            g.status = _GS_WAITING
+                                            g.wait_reason = _WR_CHAN_RECEIVE
+                                            g.transfer = w
+                                            frame.pc = pc - 1
+                                            break
                                     v = ch.recv(g)
                                     if v is PARKED:
                                         frame.pc = pc - 1
