@@ -502,66 +502,7 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                         break
                                     budget -= CHAN_OP_UNITS
                                     continue
-                            elif op == RANGE_RECV:
-                                ch = regs[b]
-                                if ch is not None:
-                                    buf = ch.buf
-                                    if chan_obs is None:
-                                        # As RECV below; a closed, drained
-                                        # channel goes to recv_ok.
-                                        sq = ch.sendq
-                                        if buf:
-                                            if not sq:
-                                                regs[a] = buf.popleft()
-                                                budget -= CHAN_OP_UNITS
-                                                continue
-                                        elif sq:
-                                            w = sq.popleft()
-                                            w.queue = None
-                                            if w.siblings is not None:
-                                                _unlink_siblings(w)
-                                            regs[a] = w.elem
-                                            wg = w.g
-                                            wg.transfer = w
-                                            wg.machine.ready(wg)
-                                            budget -= CHAN_OP_UNITS
-                                            continue
-                                        elif not ch.closed:
-                                            rq = ch.recvq
-                                            w = Waiter(g, None, -1, rq)
-                                            rq.append(w)
-                                            g.status = _GS_WAITING
-                                            g.wait_reason = _WR_CHAN_RECEIVE
-                                            g.transfer = w
-                                            frame.pc = pc - 1
-                                            break
-                                    v = ch.recv_ok(g)
-                                    if v is PARKED:
-                                        frame.pc = pc - 1
-                                        break
-                                    if v[1]:
-                                        regs[a] = v[0]
-                                    else:
-                                        pc = c  # closed and drained: leave the loop
-                                    budget -= CHAN_OP_UNITS
-                                    continue
-                            elif op == RECV_OK:
-                                ch = regs[b]
-                                if ch is not None:
-                                    buf = ch.buf
-                                    if buf and chan_obs is None and not ch.sendq:
-                                        regs[a] = buf.popleft()
-                                        regs[a + 1] = True
-                                        budget -= CHAN_OP_UNITS
-                                        continue
-                                    v = ch.recv_ok(g)
-                                    if v is PARKED:
-                                        frame.pc = pc - 1
-                                        break
-                                    regs[a], regs[a + 1] = v
-                                    budget -= CHAN_OP_UNITS
-                                    continue
-                            elif op == RECV:
+                            elif op == RANGE_RECV or op == RECV:
                                 ch = regs[b]
                                 if ch is not None:
                                     buf = ch.buf
@@ -596,11 +537,32 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                             g.transfer = w
                                             frame.pc = pc - 1
                                             break
-                                    v = ch.recv(g)
+                                    # A full buffer with a sender waiting, a
+                                    # closed channel, or an observer.
+                                    v = ch.recv_ok(g)
                                     if v is PARKED:
                                         frame.pc = pc - 1
                                         break
-                                    regs[a] = v
+                                    if v[1] or op == RECV:
+                                        regs[a] = v[0]
+                                    else:
+                                        pc = c  # range: closed and drained, leave the loop
+                                    budget -= CHAN_OP_UNITS
+                                    continue
+                            elif op == RECV_OK:
+                                ch = regs[b]
+                                if ch is not None:
+                                    buf = ch.buf
+                                    if buf and chan_obs is None and not ch.sendq:
+                                        regs[a] = buf.popleft()
+                                        regs[a + 1] = True
+                                        budget -= CHAN_OP_UNITS
+                                        continue
+                                    v = ch.recv_ok(g)
+                                    if v is PARKED:
+                                        frame.pc = pc - 1
+                                        break
+                                    regs[a], regs[a + 1] = v
                                     budget -= CHAN_OP_UNITS
                                     continue
                             elif op == RACE:
