@@ -102,6 +102,10 @@ class Waiter:
     queue:    the deque this waiter sits in (select unlinks siblings).
     siblings: the waiters of the same select (None outside select); the
               waker removes every other sibling from its queue.
+
+    runtime/vm.py builds the waiters of its inlined channel paths field by
+    field (``object.__new__`` and six stores: cheaper than a call to
+    __init__); a new field must be set there too.
     """
 
     __slots__ = ("g", "elem", "ok", "index", "queue", "siblings")

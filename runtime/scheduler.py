@@ -144,6 +144,8 @@ class Scheduler:
         self.idle: list[Processor] = []
         self.nspinning = 0
         self.timers = TimerHeap()
+        # The timer heap's list (never replaced): _handoff reads its top.
+        self.timer_heap = self.timers.heap
         self.cur_p: Processor | None = None
         self.fire_time = 0
         self.async_preempt = preempt == "async"
@@ -526,27 +528,29 @@ class Scheduler:
         (the VM returns BLOCKED and _loop decides).  Same schedule either
         way: only the trip through the loop is saved."""
         p = self.cur_p
-        assert p is not None
+        assert p is not None  # set while the VM runs
+        g = p.runnext
+        if g is None or p.spinning:
+            return None
         now = p.now + used
         left = self.instr_left - used
-        g = p.runnext
-        if g is None or left <= 0 or p.spinning or now >= self.next_trace:
-            return None
+        if (left <= 0 or now >= self.next_trace
+                or now - p.slice_start >= TIME_SLICE_NS):
+            return None  # (the last: the loop preempts the pair, see _loop)
         heap = self.heap
         if heap and now >= self.turn_end:
             top = heap[0]
             if top[0] < now or (top[0] == now and top[1] < p.id):
                 return None
-        theap = self.timers.heap
+        theap = self.timer_heap
         if theap and theap[0][0] <= now:
             return None
-        if now - p.slice_start >= TIME_SLICE_NS:
-            return None  # the loop preempts the pair (see _loop)
-        if self.globq and (p.schedtick + 1) % GLOBAL_CHECK_TICKS == 0:
+        tick = p.schedtick + 1
+        if self.globq and tick % GLOBAL_CHECK_TICKS == 0:
             return None
         self.instr_left = left
         p.runnext = None
-        p.schedtick += 1
+        p.schedtick = tick
         start = g.ready_at
         if start < now:
             start = now

@@ -168,6 +168,9 @@ assert RACE == SELECT + 1  # RACE shares the channel ops' range test in run()
 assert JNE + 1 == SEND  # so `op <= RACE` after `op <= JNE` is the channel group
 
 CALL_COST = 4
+# Waiter construction without the call to its __init__ (one per park on the
+# inlined channel paths; runtime/park.py lists the fields, all set there).
+_new_waiter = object.__new__
 # Shared argument list of deferred calls without arguments (never mutated).
 _NO_ARGS: list[Any] = []
 
@@ -258,6 +261,8 @@ def run(machine: Machine, g: Goroutine, budget: int,
     # The channel observer (csp run --trace) is installed before the run
     # starts and never changes during a slice: read it once.
     chan_obs = _chan_mod._obs
+    # Every goroutine this run wakes belongs to this machine (g.machine).
+    ready = machine.ready
     while True:  # one goroutine per pass: more only through handoff
         frames = g.frames
         frame = frames[-1]
@@ -479,7 +484,7 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                             w.elem = regs[b]
                                             wg = w.g
                                             wg.transfer = w
-                                            wg.machine.ready(wg)
+                                            ready(wg)
                                             budget -= CHAN_OP_UNITS
                                             continue
                                         buf = ch.buf
@@ -489,7 +494,13 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                             continue
                                         # Park on the send queue (park contract).
                                         sq = ch.sendq
-                                        w = Waiter(g, regs[b], -1, sq)
+                                        w = _new_waiter(Waiter)
+                                        w.g = g
+                                        w.elem = regs[b]
+                                        w.ok = True
+                                        w.index = -1
+                                        w.queue = sq
+                                        w.siblings = None
                                         sq.append(w)
                                         g.status = _GS_WAITING
                                         g.wait_reason = _WR_CHAN_SEND
@@ -524,13 +535,19 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                             regs[a] = w.elem
                                             wg = w.g
                                             wg.transfer = w
-                                            wg.machine.ready(wg)
+                                            ready(wg)
                                             budget -= CHAN_OP_UNITS
                                             continue
                                         elif not ch.closed:
                                             # Park on the receive queue.
                                             rq = ch.recvq
-                                            w = Waiter(g, None, -1, rq)
+                                            w = _new_waiter(Waiter)
+                                            w.g = g
+                                            w.elem = None
+                                            w.ok = True
+                                            w.index = -1
+                                            w.queue = rq
+                                            w.siblings = None
                                             rq.append(w)
                                             g.status = _GS_WAITING
                                             g.wait_reason = _WR_CHAN_RECEIVE

@@ -135,13 +135,14 @@ def test_inlined_channel_paths_keep_the_invariants(path: Path, procs: int,
     """runtime/vm.py does SEND / RECV / RANGE_RECV's hand-over, buffering
     and parking itself: after every scheduler step, every channel the
     program made satisfies chan.go's invariants, and the program prints
-    what Go prints."""
+    what Go prints; the waiters it queues have every field set."""
     import io
     import sys
 
     import stdlib
     from lang.pipeline import load
     from runtime import vm
+    from runtime.park import Waiter
     from runtime.scheduler import Scheduler
     stdlib.load_all()
     made: list[Any] = []
@@ -163,6 +164,9 @@ def test_inlined_channel_paths_keep_the_invariants(path: Path, procs: int,
         made[:] = [ch for ch in made if sys.getrefcount(ch) > 3]
         for ch in made:
             ch.check_invariants()
+            for w in (*ch.sendq, *ch.recvq):
+                # The VM builds these field by field: every field is set.
+                assert all(hasattr(w, f) for f in Waiter.__slots__), w
         return False
 
     result = load(path.name, path.read_text())
