@@ -850,24 +850,32 @@ class FuncCompiler(ExprCompiler):
             assert isinstance(xt, T.Chan)
             d = self.alloc_local()
             self.alloc_local()
-            top = self.here()
-            cont = top
+            # A rotated loop: entered by a jump to the receive at its
+            # bottom, which jumps back into the body while the channel
+            # delivers and falls out when it is closed and drained.  One
+            # instruction per iteration fewer than a receive at the top
+            # and a JMP back to it.
+            jentry = self.emit(Op.JMP, 0)
+            body = self.here()
             key = unparen(s.key) if define and s.key is not None else None
             var = self.new_var_of(key) if key is not None else None
             if var is not None and var not in self.cells:
                 # `for v := range ch` with v in a register: receive straight
                 # into v (v has the element type: nothing to convert).  On
                 # close RANGE_RECV writes nothing, as before.
-                jdone = self.emit(Op.RANGE_RECV, decl_regs[key], x, 0)
+                dst = decl_regs[key]
             else:
-                jdone = self.emit(Op.RANGE_RECV, d, x, 0)
+                dst = d
                 self.range_assign(s.key, d, xt.elem, define, decl_regs)
             self.end_statement()
             self.breakables.append(br)
             self.block(s.body.stmts)
             self.breakables.pop()
-            self.emit(Op.JMP, top)
-            self.patch(jdone, self.here())
+            cont = self.here()
+            self.patch(jentry, cont)
+            # A goroutine blocked here shows the `for` line, as in Go.
+            self.set_line(s)
+            self.emit(Op.RANGE_RECV, dst, x, body)
         end = self.here()
         for j in br.breaks:
             self.patch(j, end)

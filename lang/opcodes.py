@@ -263,7 +263,8 @@ OPCODES: dict[Op, OpInfo] = {
     Op.SEND: OpInfo("RR_", "R[a] <- R[b]"),
     Op.RECV: OpInfo("RR_", "R[a] := <-R[b]"),
     Op.RECV_OK: OpInfo("RR_", "R[a], R[a+1] := <-R[b]"),
-    Op.RANGE_RECV: OpInfo("RRJ", "R[a], ok := <-R[b]; if !ok: pc := c (for v := range ch)"),
+    Op.RANGE_RECV: OpInfo("RRJ", "R[a], ok := <-R[b]; if ok: pc := c (the bottom of "
+                          "`for v := range ch`, jumping back into the body)"),
     Op.CLOSE: OpInfo("R__", "close(R[a])"),
     Op.SELECT: OpInfo("RRI", "R[a], R[a+1], R[a+2] := select over case table R[b]; c=has default"),
     Op.RACE: OpInfo("I__", "-race only: report the next instruction's access (a=0) or "

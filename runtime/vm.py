@@ -284,10 +284,13 @@ def run(machine: Machine, g: Goroutine, budget: int,
                 pc += 1
             elif op == RANGE_RECV:
                 if t.ok:
+                    # Into the loop body: the back edge is charged; the
+                    # budget is fresh, so no preemption test.
                     regs[a] = t.elem
-                    pc += 1
+                    budget -= pc + 1 - c
+                    pc = c
                 else:
-                    pc = c  # closed and drained: leave the loop
+                    pc += 1  # closed and drained: fall out of the loop
             elif op == RECV_OK:
                 regs[a] = t.elem
                 regs[a + 1] = t.ok
@@ -524,6 +527,16 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                                 # Buffered value, no sender waiting.
                                                 regs[a] = buf.popleft()
                                                 budget -= CHAN_OP_UNITS
+                                                if op == RANGE_RECV:
+                                                    # The back edge of the rotated loop:
+                                                    # into the body (lang/compiler.py).
+                                                    budget -= pc - c
+                                                    pc = c
+                                                    if budget <= 0:
+                                                        frame.pc = c
+                                                        g.instructions += start_budget - budget
+                                                        g.status = _GS_RUNNABLE
+                                                        return _SR_BUDGET
                                                 continue
                                         elif sq:
                                             # Unbuffered, a sender waits: take its
@@ -537,6 +550,16 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                             wg.transfer = w
                                             ready(wg)
                                             budget -= CHAN_OP_UNITS
+                                            if op == RANGE_RECV:
+                                                # The back edge of the rotated loop:
+                                                # into the body (lang/compiler.py).
+                                                budget -= pc - c
+                                                pc = c
+                                                if budget <= 0:
+                                                    frame.pc = c
+                                                    g.instructions += start_budget - budget
+                                                    g.status = _GS_RUNNABLE
+                                                    return _SR_BUDGET
                                             continue
                                         elif not ch.closed:
                                             # Park on the receive queue.
@@ -560,11 +583,19 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                     if v is PARKED:
                                         frame.pc = pc - 1
                                         break
-                                    if v[1] or op == RECV:
-                                        regs[a] = v[0]
-                                    else:
-                                        pc = c  # range: closed and drained, leave the loop
                                     budget -= CHAN_OP_UNITS
+                                    if op == RECV:
+                                        regs[a] = v[0]
+                                    elif v[1]:
+                                        regs[a] = v[0]
+                                        budget -= pc - c  # the back edge, as above
+                                        pc = c
+                                        if budget <= 0:
+                                            frame.pc = c
+                                            g.instructions += start_budget - budget
+                                            g.status = _GS_RUNNABLE
+                                            return _SR_BUDGET
+                                    # (range, closed and drained: fall out of the loop)
                                     continue
                             elif op == RECV_OK:
                                 ch = regs[b]

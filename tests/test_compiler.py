@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from lang.dis import disassemble
+from lang.opcodes import Op
 from lang.pipeline import load
 from runtime.run import RunOptions, run_program
 
@@ -255,12 +259,55 @@ def test_range_over_channel_receives_into_the_loop_variable() -> None:
     assert result.program is not None
     ops = re.findall(r"^\s*(?:\d+|\|)\s+\d+\s+([A-Z_]+)", disassemble(result.program),
                      re.MULTILINE)
-    ranges = [i for i, op in enumerate(ops) if op == "RANGE_RECV"]
-    assert len(ranges) == 2
+    assert ops.count("RANGE_RECV") == 2
+    main = next(f for f in result.program.functions if f.name == "main.main")
+    recv = int(Op.RANGE_RECV)
+    loops = [(pc, ins[3]) for pc, ins in enumerate(main.code) if ins[0] == recv]
+    assert len(loops) == 2
+    for pc, body in loops:
+        # Rotated: the receive is at the bottom and jumps back into the body,
+        # which a JMP right before the body enters at the receive.
+        assert body < pc
+        assert main.code[body - 1] == (int(Op.JMP), pc, 0, 0)
     # The first loop's v lives in a register: no MOVE after the receive.
     # The second's v is captured, so it goes through a fresh cell.
-    assert ops[ranges[0] + 1] != "MOVE"
-    assert ops[ranges[1] + 1] == "NEW_CELL"
+    assert main.code[loops[0][1]][0] != int(Op.MOVE)
+    assert main.code[loops[1][1]][0] == int(Op.NEW_CELL)
+
+
+# Go prints "main ran": the goroutine re-sending into its own buffered
+# channel never blocks, and with one processor only (async) preemption at the
+# loop's back edge lets main run again.  The back edge of a rotated range
+# loop is its RANGE_RECV.
+RANGE_SPIN = """package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func main() {
+	ch := make(chan int, 1)
+	ch <- 1
+	go func() {
+		for v := range ch {
+			ch <- v
+		}
+	}()
+	time.Sleep(time.Millisecond)
+	fmt.Println("main ran")
+}
+"""
+
+
+def test_a_range_loop_that_never_blocks_is_preempted_at_its_receive(tmp_path: Path) -> None:
+    # In a subprocess: without the preemption test the VM never returns to
+    # the scheduler (no instruction limit is checked inside a slice).
+    prog = tmp_path / "spin.csp"
+    prog.write_text(RANGE_SPIN)
+    proc = subprocess.run([sys.executable, "-m", "csp", "run", "--procs", "1", str(prog)],
+                          capture_output=True, text=True, timeout=120)
+    assert (proc.stdout, proc.stderr, proc.returncode) == ("main ran\n", "", 0)
 
 
 # Go 1.19 prints "66 6 true true".  Select operands that are plain local
