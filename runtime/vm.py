@@ -520,82 +520,61 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                 ch = regs[b]
                                 if ch is not None:
                                     buf = ch.buf
-                                    if chan_obs is None:
-                                        sq = ch.sendq
-                                        if buf:
-                                            if not sq:
-                                                # Buffered value, no sender waiting.
-                                                regs[a] = buf.popleft()
-                                                budget -= CHAN_OP_UNITS
-                                                if op == RANGE_RECV:
-                                                    # The back edge of the rotated loop:
-                                                    # into the body (lang/compiler.py).
-                                                    budget -= pc - c
-                                                    pc = c
-                                                    if budget <= 0:
-                                                        frame.pc = c
-                                                        g.instructions += start_budget - budget
-                                                        g.status = _GS_RUNNABLE
-                                                        return _SR_BUDGET
-                                                continue
-                                        elif sq:
-                                            # Unbuffered, a sender waits: take its
-                                            # value (Channel.take, inlined).
-                                            w = sq.popleft()
-                                            w.queue = None
-                                            if w.siblings is not None:
-                                                _unlink_siblings(w)
-                                            regs[a] = w.elem
-                                            wg = w.g
-                                            wg.transfer = w
-                                            ready(wg)
-                                            budget -= CHAN_OP_UNITS
-                                            if op == RANGE_RECV:
-                                                # The back edge of the rotated loop:
-                                                # into the body (lang/compiler.py).
-                                                budget -= pc - c
-                                                pc = c
-                                                if budget <= 0:
-                                                    frame.pc = c
-                                                    g.instructions += start_budget - budget
-                                                    g.status = _GS_RUNNABLE
-                                                    return _SR_BUDGET
-                                            continue
-                                        elif not ch.closed:
-                                            # Park on the receive queue.
-                                            rq = ch.recvq
-                                            w = _new_waiter(Waiter)
-                                            w.g = g
-                                            w.elem = None
-                                            w.ok = True
-                                            w.index = -1
-                                            w.queue = rq
-                                            w.siblings = None
-                                            rq.append(w)
-                                            g.status = _GS_WAITING
-                                            g.wait_reason = _WR_CHAN_RECEIVE
-                                            g.transfer = w
+                                    sq = ch.sendq
+                                    if (chan_obs is not None or (buf and sq)
+                                            or (not buf and not sq and ch.closed)):
+                                        # An observer, a full buffer with a
+                                        # sender waiting, or a closed channel.
+                                        v = ch.recv_ok(g)
+                                        if v is PARKED:
                                             frame.pc = pc - 1
                                             break
-                                    # A full buffer with a sender waiting, a
-                                    # closed channel, or an observer.
-                                    v = ch.recv_ok(g)
-                                    if v is PARKED:
+                                        if not v[1] and op == RANGE_RECV:
+                                            budget -= CHAN_OP_UNITS
+                                            continue  # closed and drained: out of the loop
+                                        regs[a] = v[0]
+                                    elif buf:
+                                        # A buffered value, no sender waiting.
+                                        regs[a] = buf.popleft()
+                                    elif sq:
+                                        # Unbuffered, a sender waits: take its
+                                        # value (Channel.take, inlined).
+                                        w = sq.popleft()
+                                        w.queue = None
+                                        if w.siblings is not None:
+                                            _unlink_siblings(w)
+                                        regs[a] = w.elem
+                                        wg = w.g
+                                        wg.transfer = w
+                                        ready(wg)
+                                    else:
+                                        # Park on the receive queue.
+                                        rq = ch.recvq
+                                        w = _new_waiter(Waiter)
+                                        w.g = g
+                                        w.elem = None
+                                        w.ok = True
+                                        w.index = -1
+                                        w.queue = rq
+                                        w.siblings = None
+                                        rq.append(w)
+                                        g.status = _GS_WAITING
+                                        g.wait_reason = _WR_CHAN_RECEIVE
+                                        g.transfer = w
                                         frame.pc = pc - 1
                                         break
                                     budget -= CHAN_OP_UNITS
-                                    if op == RECV:
-                                        regs[a] = v[0]
-                                    elif v[1]:
-                                        regs[a] = v[0]
-                                        budget -= pc - c  # the back edge, as above
+                                    if op == RANGE_RECV:
+                                        # The back edge of the rotated loop, into
+                                        # its body (lang/compiler.py): a JMP's
+                                        # charge and preemption test.
+                                        budget -= pc - c
                                         pc = c
                                         if budget <= 0:
                                             frame.pc = c
                                             g.instructions += start_budget - budget
                                             g.status = _GS_RUNNABLE
                                             return _SR_BUDGET
-                                    # (range, closed and drained: fall out of the loop)
                                     continue
                             elif op == RECV_OK:
                                 ch = regs[b]
