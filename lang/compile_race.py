@@ -40,7 +40,7 @@ ACCESS_OPS: frozenset[int] = frozenset(int(o) for o in (
     Op.MAP_GET, Op.MAP_GET_OK, Op.MAP_SET, Op.MAP_DELETE,
     Op.GETFIELD, Op.SETFIELD, Op.DEREF, Op.STORE_PTR,
     Op.APPEND1, Op.APPEND_SLICE, Op.COPY_SLICE, Op.ITER_INIT,
-    Op.SEND, Op.RECV, Op.RECV_OK, Op.RANGE_RECV, Op.CLOSE, Op.SELECT,
+    Op.SEND, Op.RECV, Op.RECV_OK, Op.RANGE_RECV, Op.RECV_BACK, Op.CLOSE, Op.SELECT,
 ))
 
 _JUMP_INDEX: dict[int, int] = {int(o): jump_operand(o) for o in Op}

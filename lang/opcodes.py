@@ -48,8 +48,9 @@ class Op(enum.IntEnum):
     # lang/compile_race.py under -race).  Contiguous: one range test.
     SEND = enum.auto()
     RECV = enum.auto()
-    RECV_OK = enum.auto()
     RANGE_RECV = enum.auto()
+    RECV_BACK = enum.auto()  # RECV..RECV_BACK: one range test, one handler
+    RECV_OK = enum.auto()
     CLOSE = enum.auto()
     SELECT = enum.auto()
     RACE = enum.auto()
@@ -265,6 +266,8 @@ OPCODES: dict[Op, OpInfo] = {
     Op.RECV_OK: OpInfo("RR_", "R[a], R[a+1] := <-R[b]"),
     Op.RANGE_RECV: OpInfo("RRJ", "R[a], ok := <-R[b]; if ok: pc := c (the bottom of "
                           "`for v := range ch`, jumping back into the body)"),
+    Op.RECV_BACK: OpInfo("RRJ", "R[a] := <-R[b]; pc := c (a loop's back edge onto a "
+                         "receive: JMP x fused with the RECV at x, c = x + 1)"),
     Op.CLOSE: OpInfo("R__", "close(R[a])"),
     Op.SELECT: OpInfo("RRI", "R[a], R[a+1], R[a+2] := select over case table R[b]; c=has default"),
     Op.RACE: OpInfo("I__", "-race only: report the next instruction's access (a=0) or "

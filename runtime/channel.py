@@ -282,6 +282,7 @@ _SEND = Op.SEND.value
 _RECV = Op.RECV.value
 _RECV_OK = Op.RECV_OK.value
 _RANGE_RECV = Op.RANGE_RECV.value
+_RECV_BACK = Op.RECV_BACK.value
 _CLOSE = Op.CLOSE.value
 _SELECT = Op.SELECT.value
 
@@ -346,14 +347,15 @@ def chan_op(machine: Any, g: Any, frame: Any, op: int, a: int, b: int,
             frame.pc -= 1
             return _BLOCKED
         return None
-    if op == _RANGE_RECV:
-        # The VM handles a non-nil channel itself (it may jump); here only
-        # the nil channel of `for v := range nilChan`: block forever.
+    if op == _RANGE_RECV or op == _RECV_BACK:
+        # The VM handles a non-nil channel itself (these jump); here only
+        # a nil channel (`for v := range nilChan`, `for { <-nilChan }`):
+        # block forever.
         if regs[b] is None:
             recv_nil(g)
             frame.pc -= 1
             return _BLOCKED
-        raise AssertionError("chan_op: RANGE_RECV on a non-nil channel")
+        raise AssertionError(f"chan_op: looping receive {op} on a non-nil channel")
     if op == _RECV_OK:
         ch = regs[b]
         r = recv_nil(g) if ch is None else ch.recv_ok(g)

@@ -69,6 +69,7 @@ _SEND = int(Op.SEND)
 _RECV = int(Op.RECV)
 _RECV_OK = int(Op.RECV_OK)
 _RANGE_RECV = int(Op.RANGE_RECV)
+_RECV_BACK = int(Op.RECV_BACK)
 _CLOSE = int(Op.CLOSE)
 _SELECT = int(Op.SELECT)
 
@@ -290,7 +291,7 @@ class RaceDetector:
                         self.read(g, src.arr, src.off + k, fn, pc)
                 for k in range(n):
                     self.write(g, dst.arr, dst.off + k, fn, pc)
-        elif op == _RECV or op == _RECV_OK or op == _RANGE_RECV:
+        elif op == _RECV or op == _RECV_OK or op == _RANGE_RECV or op == _RECV_BACK:
             ch = regs[b]
             if ch is not None:
                 self._recv(g, ch)

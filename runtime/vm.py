@@ -159,10 +159,11 @@ SEND = Op.SEND.value
 RECV = Op.RECV.value
 RECV_OK = Op.RECV_OK.value
 RANGE_RECV = Op.RANGE_RECV.value
+RECV_BACK = Op.RECV_BACK.value
 CLOSE = Op.CLOSE.value
 SELECT = Op.SELECT.value
 # The channel branch of run() dispatches with range tests.
-assert (SEND, RECV, RECV_OK, RANGE_RECV, CLOSE, SELECT) == tuple(range(SEND, SEND + 6))
+assert (SEND, RECV, RANGE_RECV, RECV_BACK, RECV_OK, CLOSE, SELECT) == tuple(range(SEND, SEND + 7))
 RACE = Op.RACE.value
 assert RACE == SELECT + 1  # RACE shares the channel ops' range test in run()
 assert JNE + 1 == SEND  # so `op <= RACE` after `op <= JNE` is the channel group
@@ -282,9 +283,9 @@ def run(machine: Machine, g: Goroutine, budget: int,
             if op == RECV:
                 regs[a] = t.elem
                 pc += 1
-            elif op == RANGE_RECV:
-                if t.ok:
-                    # Into the loop body: the back edge is charged; the
+            elif op == RANGE_RECV or op == RECV_BACK:
+                if t.ok or op == RECV_BACK:
+                    # Back into the loop: the back edge is charged; the
                     # budget is fresh, so no preemption test.
                     regs[a] = t.elem
                     budget -= pc + 1 - c
@@ -516,7 +517,7 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                         break
                                     budget -= CHAN_OP_UNITS
                                     continue
-                            elif op == RANGE_RECV or op == RECV:
+                            elif op <= RECV_BACK:  # RECV, RANGE_RECV, RECV_BACK
                                 ch = regs[b]
                                 if ch is not None:
                                     buf = ch.buf
@@ -564,10 +565,11 @@ def run(machine: Machine, g: Goroutine, budget: int,
                                         frame.pc = pc - 1
                                         break
                                     budget -= CHAN_OP_UNITS
-                                    if op == RANGE_RECV:
-                                        # The back edge of the rotated loop, into
-                                        # its body (lang/compiler.py): a JMP's
-                                        # charge and preemption test.
+                                    if op != RECV:
+                                        # A loop's back edge (RANGE_RECV at the
+                                        # bottom of a rotated range loop, or
+                                        # RECV_BACK: lang/compile_base.py): a
+                                        # JMP's charge and preemption test.
                                         budget -= pc - c
                                         pc = c
                                         if budget <= 0:

@@ -310,6 +310,30 @@ def test_a_range_loop_that_never_blocks_is_preempted_at_its_receive(tmp_path: Pa
     assert (proc.stdout, proc.stderr, proc.returncode) == ("main ran\n", "", 0)
 
 
+def test_a_back_edge_onto_a_receive_is_fused_into_recv_back() -> None:
+    """`for { <-ch }`: the backward JMP onto the RECV becomes RECV_BACK
+    (receive, then on after the RECV), carrying the receive's line; a
+    goroutine blocked there is shown at that line, as Go shows it
+    (tests/golden/conc/deadlock_nil_recv_loop.* hold Go's run)."""
+    golden = Path(__file__).resolve().parent / "golden" / "conc"
+    src = (golden / "deadlock_nil_recv_loop.csp").read_text()
+    result = load("prog.csp", src)
+    assert result.program is not None
+    loop = next(f for f in result.program.functions if f.name == "main.main.func1")
+    recv, back, jmp = int(Op.RECV), int(Op.RECV_BACK), int(Op.JMP)
+    fused = [(pc, ins) for pc, ins in enumerate(loop.code) if ins[0] == back]
+    assert len(fused) == 1
+    pc, (_, dst, ch, target) = fused[0]
+    assert target <= pc and loop.code[target - 1] == (recv, dst, ch, 0)
+    assert loop.lines[pc] == loop.lines[target - 1] == 11
+    assert not [ins for k, ins in enumerate(loop.code)
+                if ins[0] == jmp and ins[1] < k and loop.code[ins[1]][0] == recv]
+    out, err = io.StringIO(), io.StringIO()
+    code = run_program(result.program, RunOptions(stdout=out, stderr=err))
+    assert code == 2
+    assert "[chan receive (nil chan)]:\nmain.main.func1()\n\tprog.csp:11\n" in err.getvalue()
+
+
 # Go 1.19 prints "66 6 true true".  Select operands that are plain local
 # variables are read from their own registers; a variable set to nil in a
 # clause must be seen as nil by the next select; a received value captured
