@@ -197,7 +197,7 @@ _JUMP_AT: dict[int, int] = {int(o): jump_operand(o) for o in Op if jump_operand(
 # threaded to forward targets, so every loop keeps a charged back edge.
 _CHARGED_BACKWARD = frozenset(int(o) for o in (
     Op.JMP, Op.JTRUE, Op.JFALSE, Op.JLT, Op.JLE, Op.JGT, Op.JGE, Op.JEQ, Op.JNE,
-    Op.FORLOOP, Op.RANGE_RECV))
+    Op.FORLOOP, Op.RANGE_RECV, Op.RECV_BACK))
 
 
 def _thread_jumps(code: list[tuple[int, int, int, int]], consts: list[Any],

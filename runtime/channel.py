@@ -19,8 +19,9 @@ Operation results (see runtime/park.py for the whole contract):
 - ``recv_ok(g)`` -> (value, ok) or PARKED.
 - ``offer(v)`` -> bool: a non-blocking send that never parks (timer
   channels: ``select { case c <- now: default: }``).
-The VM (runtime/vm.py, SEND / RECV / RANGE_RECV) repeats send's and
-recv's hand-over, buffer and park steps inline when no observer is set:
+The VM (runtime/vm.py: SEND, and the receives RECV / RANGE_RECV /
+RECV_BACK) repeats send's and recv's hand-over, buffer and park steps
+inline when no observer is set:
 a change to those steps here must be made there too (tests/test_channel_vm.py
 checks these invariants after every step of the channel goldens run
 through that path).

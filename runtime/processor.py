@@ -24,9 +24,10 @@ The cost model (virtual nanoseconds), chosen to be Go-like in proportion:
   intended 5) -- 1 ns per unit.  Straight-line code between those points
   is not charged, so the figures are per loop iteration / call.
 - CHAN_OP_NS per completed channel operation or select: the VM subtracts
-  CHAN_OP_UNITS from the slice budget when SEND/RECV/RECV_OK/CLOSE/SELECT
-  completes (a blocked operation is charged once, when it completes; the
-  article's "~50-100 ns per operation").
+  CHAN_OP_UNITS from the slice budget when a send, receive (RECV, RECV_OK,
+  RANGE_RECV, RECV_BACK), CLOSE or SELECT completes (a blocked operation
+  is charged once, when it completes; the article's "~50-100 ns per
+  operation").
 - SPAWN_NS per ``go`` statement (Go: ~200-300 ns), charged to the spawner.
 - SWITCH_NS per goroutine switch on a P (schedule + gogo, ~100-200 ns).
 - SLICE_UNITS: the budget of one ``vm.run`` call (about 2 µs of virtual

@@ -144,8 +144,6 @@ class Scheduler:
         self.idle: list[Processor] = []
         self.nspinning = 0
         self.timers = TimerHeap()
-        # The timer heap's list (never replaced): _handoff reads its top.
-        self.timer_heap = self.timers.heap
         self.cur_p: Processor | None = None
         self.fire_time = 0
         self.async_preempt = preempt == "async"
@@ -542,7 +540,7 @@ class Scheduler:
             top = heap[0]
             if top[0] < now or (top[0] == now and top[1] < p.id):
                 return None
-        theap = self.timer_heap
+        theap = self.timers.heap
         if theap and theap[0][0] <= now:
             return None
         tick = p.schedtick + 1
